@@ -1,0 +1,191 @@
+//! The command line: global options, the subcommand list, and the context every command
+//! gets. `--help`, `--version`, `completions` and `man` build no async runtime and no HTTP
+//! client: those are made only when a command asks for them.
+
+use crate::auth::{self, Found, Token};
+use crate::commands;
+use crate::env::{self, Env};
+use crate::error::{Error, Kind, Result};
+use crate::github::{self, GitHub};
+use crate::host::Endpoint;
+use crate::ui::{ColorChoice, Ui, Verbosity};
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "contrib",
+    version,
+    about = "From \"I'd like to help this project\" to a well-formed pull request.",
+    long_about = "contrib takes you from \"I'd like to help this project\" to a well-formed pull \
+                  request on GitHub: it finds a good first issue, forks and clones, sets up \
+                  origin and upstream, and follows the project's own rules.",
+    after_help = "Exit codes: 0 ok, 1 failed (you can act on it), 2 usage or a question that needs \
+                  a terminal, 3 GitHub or the network unavailable or rate-limited, 101 a bug.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// GitHub host, e.g. a GitHub Enterprise server [env: GH_HOST] [default: github.com]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub host: Option<String>,
+    /// REST API base URL; wins over --host [env: CONTRIB_API_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Print the result as JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Take the default answer to every question
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Never prompt; a question without a default fails (exit 2) and names its flag
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// When to use colour [env: NO_COLOR, CLICOLOR_FORCE]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Say more (each request to GitHub, for instance)
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Say only what went wrong
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Auth(commands::auth::Args),
+    Doctor(commands::doctor::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
+}
+
+/// Parses the arguments and runs the command.
+pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap renders its own help, version and usage errors.
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(()),
+                _ => Err(Error { silent: true, ..Error::usage("invalid arguments") }),
+            };
+        }
+    };
+    let ctx = Ctx::new(cli.global, env)?;
+    let result = match cli.command {
+        Command::Auth(args) => commands::auth::run(&ctx, args),
+        Command::Doctor(args) => commands::doctor::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args),
+        Command::Man(args) => commands::man::run(&ctx, args),
+    };
+    result.inspect_err(|e| ctx.ui.report(e))
+}
+
+/// What every command gets: the options, the environment snapshot and the person.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub env: Env,
+    pub ui: Ui,
+    pub cwd: PathBuf,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs, env: Env) -> Result<Self> {
+        let verbosity = if global.quiet {
+            Verbosity::Quiet
+        } else if global.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        let ui = Ui::new(
+            global.color,
+            env.is_set(env::NO_COLOR),
+            env.get(env::CLICOLOR_FORCE).is_some_and(|v| v != "0"),
+            verbosity,
+            global.json,
+            global.yes,
+            global.no_input,
+        );
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::failed("could not read the current directory").cause(e.to_string()))?;
+        Ok(Self { global, env, ui, cwd })
+    }
+
+    /// Which GitHub: `--api-url`, `--host`, then `CONTRIB_API_URL`, `GH_HOST`, github.com.
+    /// A flag always beats a variable; at the same level the API URL beats the host.
+    pub fn endpoint(&self) -> Result<Endpoint> {
+        if let Some(url) = &self.global.api_url {
+            return Endpoint::from_api_url(url);
+        }
+        if let Some(host) = &self.global.host {
+            return Endpoint::from_host(host);
+        }
+        if let Some(url) = self.env.get(env::CONTRIB_API_URL) {
+            return Endpoint::from_api_url(url)
+                .map_err(|e| e.context(format!("{} is set to a bad value", env::CONTRIB_API_URL)));
+        }
+        if let Some(host) = self.env.get(env::GH_HOST) {
+            return Endpoint::from_host(host)
+                .map_err(|e| e.context(format!("{} is set to a bad value", env::GH_HOST)));
+        }
+        Ok(Endpoint::github_com())
+    }
+
+    /// The token for `endpoint`, from the first source that has one.
+    pub fn find_token(&self, endpoint: &Endpoint) -> Option<Found> {
+        auth::lookup(&self.env, endpoint, crate::git::credential_fill)
+    }
+
+    /// The token, or an error that says how to get one.
+    pub fn require_token(&self, endpoint: &Endpoint) -> Result<Found> {
+        self.find_token(endpoint).ok_or_else(|| auth::no_token_error(endpoint))
+    }
+
+    /// A client for `endpoint` (`token: None` for anonymous requests).
+    pub fn github(&self, endpoint: &Endpoint, token: Option<Token>) -> Result<GitHub> {
+        let proxy = github::Proxy {
+            https: self
+                .env
+                .get(env::HTTPS_PROXY)
+                .map(String::from)
+                .or_else(|| crate::git::http_proxy(&self.env, &self.cwd)),
+            http: self.env.get(env::HTTP_PROXY).map(String::from),
+            no_proxy: self.env.get(env::NO_PROXY).map(String::from),
+        };
+        let log: Option<github::Log> = (self.ui.verbosity >= Verbosity::Verbose).then(|| {
+            let ui = self.ui.clone();
+            Arc::new(move |line: &str| ui.debug(line)) as github::Log
+        });
+        GitHub::new(github::Config {
+            api: endpoint.api.clone(),
+            token,
+            proxy,
+            timeout: Duration::from_secs(30),
+            log,
+        })
+    }
+
+    /// Runs async work on a runtime made for this command only.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::new(Kind::Bug, "could not start the async runtime").cause(e.to_string()))?;
+        Ok(runtime.block_on(future))
+    }
+}

@@ -1,0 +1,155 @@
+//! `contrib auth status|login|logout`: which token contrib uses, and storing one.
+
+use crate::auth::{self, Source, Store, Token};
+use crate::cli::Ctx;
+use crate::error::{Error, Result};
+use crate::ui::Mark;
+use std::io::Read;
+
+/// See and manage the GitHub token contrib uses
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuthCommand {
+    /// Say which token is used, whose it is, and whether it can open pull requests
+    Status,
+    /// Check a token against GitHub and store it for contrib (mode 0600)
+    Login {
+        /// Read the token from standard input instead of asking for it
+        #[arg(long)]
+        with_token: bool,
+    },
+    /// Remove the token contrib stored for this host
+    Logout,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    match args.command {
+        AuthCommand::Status => status(ctx),
+        AuthCommand::Login { with_token } => login(ctx, with_token),
+        AuthCommand::Logout => logout(ctx),
+    }
+}
+
+fn status(ctx: &Ctx) -> Result<()> {
+    let endpoint = ctx.endpoint()?;
+    let found = ctx.require_token(&endpoint)?;
+    let github = ctx.github(&endpoint, Some(found.token.clone()))?;
+    let me = ctx.block_on(github.whoami())?.map_err(|e| {
+        e.context(format!("the token from {} did not work", found.source))
+    })?;
+    let enough = me.scopes.can_contribute();
+    if ctx.ui.json {
+        return ctx.ui.out_json(&serde_json::json!({
+            "host": endpoint.host,
+            "source": source_key(&found.source),
+            "source_description": found.source.to_string(),
+            "login": me.user.login,
+            "scopes": me.scopes.0,
+            "can_contribute": enough,
+        }));
+    }
+    ctx.ui.check_line(Mark::Ok, &format!("{}: logged in as {}", endpoint.host, me.user.login), None)?;
+    ctx.ui.check_line(Mark::Ok, &format!("token from {}", found.source), None)?;
+    if enough {
+        ctx.ui.check_line(Mark::Ok, &format!("scopes: {}", me.scopes), None)?;
+    } else {
+        ctx.ui.check_line(
+            Mark::Warn,
+            &format!("scopes: {} — without 'public_repo' (or 'repo') contrib cannot fork or open pull requests", me.scopes),
+            Some(&format!("make a token with the 'public_repo' scope at {}settings/tokens, then run `contrib auth login`", endpoint.web)),
+        )?;
+    }
+    Ok(())
+}
+
+/// A stable name for `--json`.
+fn source_key(source: &Source) -> &'static str {
+    match source {
+        Source::EnvVar(name) => name,
+        Source::GhHosts(_) => "gh",
+        Source::Stored(_) => "contrib",
+        Source::GitCredential => "git-credential",
+    }
+}
+
+fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
+    let endpoint = ctx.endpoint()?;
+    let raw = if with_token {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::failed("could not read the token from standard input").cause(e.to_string()))?;
+        text
+    } else {
+        ctx.ui.secret(
+            &format!("Paste a token for {} (input is hidden)", endpoint.host),
+            "--with-token (and the token on standard input)",
+        )?
+    };
+    let token = Token::new(raw).ok_or_else(|| {
+        Error::failed("the token is empty")
+            .hint(format!("make one at {}settings/tokens with the 'public_repo' scope", endpoint.web))
+    })?;
+    ctx.ui.status("Checking", format!("the token with {}", endpoint.host));
+    let github = ctx.github(&endpoint, Some(token.clone()))?;
+    let me = ctx.block_on(github.whoami())??;
+    let path = auth::stored_path(&ctx.env)
+        .ok_or_else(|| Error::failed("cannot tell where to store the token: HOME is not set").hint("set HOME or CONTRIB_CONFIG_DIR"))?;
+    let mut store = Store::read(&path)
+        .map_err(|e| Error::failed(format!("could not read {}", path.display())).cause(e.to_string()))?;
+    store.set(&endpoint.host, &token);
+    store
+        .write(&path)
+        .map_err(|e| Error::failed(format!("could not store the token in {}", path.display())).cause(e.to_string()))?;
+    if !me.scopes.can_contribute() {
+        ctx.ui.warn(format!(
+            "this token's scopes ({}) lack 'public_repo': contrib will not be able to fork or open pull requests",
+            me.scopes
+        ));
+    }
+    if ctx.ui.json {
+        return ctx.ui.out_json(&serde_json::json!({
+            "host": endpoint.host, "login": me.user.login, "stored": path,
+        }));
+    }
+    ctx.ui.out(format!("Logged in to {} as {}; the token is stored in {}", endpoint.host, me.user.login, path.display()))?;
+    if let Some(other) = ctx.find_token(&endpoint).filter(|f| !matches!(f.source, Source::Stored(_))) {
+        ctx.ui.warn(format!("{} comes first, so contrib will keep using that token", other.source));
+    }
+    Ok(())
+}
+
+fn logout(ctx: &Ctx) -> Result<()> {
+    let endpoint = ctx.endpoint()?;
+    let path = auth::stored_path(&ctx.env)
+        .ok_or_else(|| Error::failed("cannot tell where the token is stored: HOME is not set"))?;
+    let mut store = Store::read(&path)
+        .map_err(|e| Error::failed(format!("could not read {}", path.display())).cause(e.to_string()))?;
+    let removed = store.remove(&endpoint.host);
+    if removed {
+        store
+            .write(&path)
+            .map_err(|e| Error::failed(format!("could not update {}", path.display())).cause(e.to_string()))?;
+    }
+    let still = ctx.find_token(&endpoint);
+    if ctx.ui.json {
+        return ctx.ui.out_json(&serde_json::json!({
+            "host": endpoint.host, "removed": removed,
+            "still_logged_in_via": still.as_ref().map(|f| source_key(&f.source)),
+        }));
+    }
+    if removed {
+        ctx.ui.out(format!("Removed contrib's token for {}", endpoint.host))?;
+    } else {
+        ctx.ui.out(format!("contrib had no token stored for {}", endpoint.host))?;
+    }
+    if let Some(f) = still {
+        ctx.ui.warn(format!("a token is still found in {}; contrib's logout does not touch it", f.source));
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! One file per subcommand: its clap `Args` beside its `run`.
+
+pub mod auth;
+pub mod completions;
+pub mod doctor;
+pub mod man;

@@ -1,0 +1,213 @@
+//! Asking and telling the person. The only module that names dialoguer, console and
+//! indicatif. Results go to stdout; status, warnings and errors go to stderr.
+//!
+//! Prompts only when a person is there: with `--no-input`, or without a terminal, a question
+//! with a default takes it, and one without fails with exit 2 naming the flag that answers it.
+
+use crate::error::{Error, Kind, Result};
+use crate::text::strip_control;
+use std::io::{IsTerminal, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// How to talk to this person, decided once at start-up.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub verbosity: Verbosity,
+    pub json: bool,
+    /// `--yes`: take every default.
+    pub yes: bool,
+    /// Prompts are allowed: a terminal on stdin and stderr, and no `--no-input`.
+    pub interactive: bool,
+    color_err: bool,
+}
+
+impl Ui {
+    pub fn new(
+        color: ColorChoice,
+        no_color_env: bool,
+        force_color_env: bool,
+        verbosity: Verbosity,
+        json: bool,
+        yes: bool,
+        no_input: bool,
+    ) -> Self {
+        let tty_out = std::io::stdout().is_terminal();
+        let tty_err = std::io::stderr().is_terminal();
+        let auto = |tty: bool| (tty || force_color_env) && !no_color_env;
+        let (out, err) = match color {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => (auto(tty_out), auto(tty_err)),
+        };
+        console::set_colors_enabled(out);
+        console::set_colors_enabled_stderr(err);
+        let interactive = !no_input && std::io::stdin().is_terminal() && tty_err;
+        Self { verbosity, json, yes, interactive, color_err: err }
+    }
+
+    /// A plain, quiet, non-interactive Ui (for errors before options are parsed).
+    pub fn plain() -> Self {
+        Self {
+            verbosity: Verbosity::Normal,
+            json: false,
+            yes: false,
+            interactive: false,
+            color_err: false,
+        }
+    }
+
+    /// A line of the command's result, on stdout.
+    pub fn out(&self, line: impl AsRef<str>) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", line.as_ref()).map_err(|e| Error::io("could not write the output", &e))
+    }
+
+    /// Raw bytes on stdout (completions, man page).
+    pub fn out_bytes(&self, bytes: &[u8]) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(bytes)
+            .and_then(|_| stdout.flush())
+            .map_err(|e| Error::io("could not write the output", &e))
+    }
+
+    /// A JSON document on stdout.
+    pub fn out_json(&self, value: &serde_json::Value) -> Result<()> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| Error::bug("could not write JSON").cause(e.to_string()))?;
+        self.out(text)
+    }
+
+    fn err_line(&self, line: &str) {
+        // A closed stderr is nothing we can report anywhere; ignore it.
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
+    fn paint(&self, text: &str, style: console::Style) -> String {
+        if self.color_err {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A step, cargo-style: a right-aligned verb and what it does (stderr; not with -q/--json).
+    pub fn status(&self, verb: &str, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal && !self.json {
+            let verb = self.paint(&format!("{verb:>12}"), console::Style::new().green().bold());
+            self.err_line(&format!("{verb} {}", message.as_ref()));
+        }
+    }
+
+    /// Extra detail for `-v`.
+    pub fn debug(&self, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Verbose {
+            self.err_line(&self.paint(&format!("  {}", message.as_ref()), console::Style::new().dim()));
+        }
+    }
+
+    pub fn warn(&self, message: impl AsRef<str>) {
+        if self.verbosity >= Verbosity::Normal {
+            let label = self.paint("warning:", console::Style::new().yellow().bold());
+            self.err_line(&format!("{label} {}", message.as_ref()));
+        }
+    }
+
+    /// A check's outcome: ✓, ✗, ! or –, then text, then an indented hint.
+    pub fn check_line(&self, mark: Mark, text: &str, hint: Option<&str>) -> Result<()> {
+        let (symbol, style) = match mark {
+            Mark::Ok => ("✓", console::Style::new().green()),
+            Mark::Fail => ("✗", console::Style::new().red().bold()),
+            Mark::Warn => ("!", console::Style::new().yellow().bold()),
+            Mark::Skip => ("–", console::Style::new().dim()),
+        };
+        let symbol = if console::colors_enabled() {
+            style.apply_to(symbol).to_string()
+        } else {
+            symbol.to_string()
+        };
+        self.out(format!("{symbol} {text}"))?;
+        if let Some(hint) = hint {
+            self.out(format!("    hint: {hint}"))?;
+        }
+        Ok(())
+    }
+
+    /// Prints an error the way every command does. Text is stripped of control sequences:
+    /// parts of it may come from GitHub.
+    pub fn report(&self, err: &Error) {
+        if err.kind == Kind::BrokenPipe || err.silent {
+            return;
+        }
+        let label = self.paint("error:", console::Style::new().red().bold());
+        self.err_line(&format!("{label} {}", strip_control(&err.message)));
+        for cause in &err.causes {
+            self.err_line(&format!("caused by: {}", strip_control(cause)));
+        }
+        for hint in &err.hints {
+            let label = self.paint("hint:", console::Style::new().cyan().bold());
+            self.err_line(&format!("{label} {}", strip_control(hint)));
+        }
+    }
+
+    fn cannot_ask(&self, question: &str, flag: &str) -> Error {
+        let why = if self.interactive { "" } else { " and there is no terminal to ask on" };
+        Error::usage(format!("contrib needs an answer to \"{question}\"{why}"))
+            .hint(format!("answer it with {flag}"))
+    }
+
+    /// A hidden one-line answer (a token). No default: without a terminal, exit 2 naming `flag`.
+    pub fn secret(&self, question: &str, flag: &str) -> Result<String> {
+        if !self.interactive {
+            return Err(self.cannot_ask(question, flag));
+        }
+        dialoguer::Password::new()
+            .with_prompt(question)
+            .interact()
+            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+    }
+
+    /// Yes or no. `--yes` or no terminal takes `default`; with no default and no terminal,
+    /// exit 2 naming `flag`.
+    pub fn confirm(&self, question: &str, default: Option<bool>, flag: &str) -> Result<bool> {
+        if let Some(d) = default
+            && (self.yes || !self.interactive)
+        {
+            return Ok(d);
+        }
+        if self.yes {
+            return Ok(true);
+        }
+        if !self.interactive {
+            return Err(self.cannot_ask(question, flag));
+        }
+        let mut prompt = dialoguer::Confirm::new().with_prompt(question);
+        if let Some(d) = default {
+            prompt = prompt.default(d);
+        }
+        prompt
+            .interact()
+            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Ok,
+    Fail,
+    Warn,
+    Skip,
+}
