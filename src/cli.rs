@@ -68,6 +68,7 @@ pub enum Command {
     Doctor(commands::doctor::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
+    Sandbox(commands::sandbox::Args),
 }
 
 /// Parses the arguments and runs the command.
@@ -91,6 +92,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
+        Command::Sandbox(args) => commands::sandbox::run(&ctx, args),
     };
     result.inspect_err(|e| ctx.ui.report(e))
 }
@@ -101,6 +103,8 @@ pub struct Ctx {
     pub env: Env,
     pub ui: Ui,
     pub cwd: PathBuf,
+    /// Made on first use, so commands that need no network never build one.
+    runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
 }
 
 impl Ctx {
@@ -123,7 +127,7 @@ impl Ctx {
         );
         let cwd = std::env::current_dir()
             .map_err(|e| Error::failed("could not read the current directory").cause(e.to_string()))?;
-        Ok(Self { global, env, ui, cwd })
+        Ok(Self { global, env, ui, cwd, runtime: std::sync::OnceLock::new() })
     }
 
     /// Which GitHub: `--api-url`, `--host`, then `CONTRIB_API_URL`, `GH_HOST`, github.com.
@@ -171,6 +175,8 @@ impl Ctx {
             let ui = self.ui.clone();
             Arc::new(move |line: &str| ui.debug(line)) as github::Log
         });
+        // octocrab's service stack needs the runtime's context while it is built.
+        let _guard = self.runtime()?.enter();
         GitHub::new(github::Config {
             api: endpoint.api.clone(),
             token,
@@ -180,12 +186,19 @@ impl Ctx {
         })
     }
 
-    /// Runs async work on a runtime made for this command only.
-    pub fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        if let Some(rt) = self.runtime.get() {
+            return Ok(rt);
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::new(Kind::Bug, "could not start the async runtime").cause(e.to_string()))?;
-        Ok(runtime.block_on(future))
+        Ok(self.runtime.get_or_init(|| rt))
+    }
+
+    /// Runs async work on this command's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output> {
+        Ok(self.runtime()?.block_on(future))
     }
 }

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! contrib: from "I'd like to help this project" to a well-formed pull request.
 //!
 //! # Architecture
@@ -25,6 +26,7 @@ pub mod error;
 pub mod git;
 pub mod github;
 pub mod host;
+pub mod sandbox;
 pub mod text;
 pub mod ui;
 

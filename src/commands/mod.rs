@@ -4,3 +4,4 @@ pub mod auth;
 pub mod completions;
 pub mod doctor;
 pub mod man;
+pub mod sandbox;

@@ -80,15 +80,20 @@ pub fn api(host: &str, status: StatusCode, headers: &HeaderMap, body: &[u8], wha
 
 /// A failure to talk to the host at all.
 pub fn network(host: &str, err: &(dyn std::error::Error + 'static)) -> Error {
-    let mut chain = Vec::new();
+    let mut chain: Vec<String> = Vec::new();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = source {
         let text = e.to_string();
+        // Wrappers repeat their source ("Service Error: Reqwest Error: …"): keep the words
+        // each layer adds, and only the last two layers, which say what actually failed.
+        let text = text.trim_start_matches("Service Error: ").trim_start_matches("Reqwest Error: ").to_string();
         if !text.is_empty() && text != "GitHub" && !chain.contains(&text) {
             chain.push(text);
         }
         source = e.source();
     }
+    let keep = chain.len().saturating_sub(2);
+    let chain: Vec<String> = chain.into_iter().skip(keep).collect();
     let timed_out = chain.iter().any(|c| c.contains("timed out") || c.contains("timeout"));
     let mut e = Error::unavailable(if timed_out {
         format!("{host} did not answer in time")
