@@ -75,22 +75,34 @@ pub fn lookup(
     };
     for &name in vars {
         if let Some(token) = env.get(name).and_then(Token::new) {
-            return Some(Found { token, source: Source::EnvVar(name) });
+            return Some(Found {
+                token,
+                source: Source::EnvVar(name),
+            });
         }
     }
     if let Some(path) = env.gh_config_dir().map(|d| d.join("hosts.yml"))
         && let Ok(text) = std::fs::read_to_string(&path)
         && let Some(token) = GhHosts::parse(&text).token(&endpoint.host)
     {
-        return Some(Found { token, source: Source::GhHosts(path) });
+        return Some(Found {
+            token,
+            source: Source::GhHosts(path),
+        });
     }
     if let Some(path) = stored_path(env)
         && let Ok(store) = Store::read(&path)
         && let Some(token) = store.get(&endpoint.host)
     {
-        return Some(Found { token, source: Source::Stored(path) });
+        return Some(Found {
+            token,
+            source: Source::Stored(path),
+        });
     }
-    git_credential(endpoint).map(|token| Found { token, source: Source::GitCredential })
+    git_credential(endpoint).map(|token| Found {
+        token,
+        source: Source::GitCredential,
+    })
 }
 
 /// What to tell someone who has no token.
@@ -199,7 +211,8 @@ impl Store {
     }
 
     pub fn set(&mut self, host: &str, token: &Token) {
-        self.hosts.insert(host.to_string(), token.expose().to_string());
+        self.hosts
+            .insert(host.to_string(), token.expose().to_string());
     }
 
     pub fn remove(&mut self, host: &str) -> bool {

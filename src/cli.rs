@@ -82,7 +82,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
                 clap::error::ErrorKind::DisplayHelp
                 | clap::error::ErrorKind::DisplayVersion
                 | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(()),
-                _ => Err(Error { silent: true, ..Error::usage("invalid arguments") }),
+                _ => Err(Error {
+                    silent: true,
+                    ..Error::usage("invalid arguments")
+                }),
             };
         }
     };
@@ -125,9 +128,16 @@ impl Ctx {
             global.yes,
             global.no_input,
         );
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::failed("could not read the current directory").cause(e.to_string()))?;
-        Ok(Self { global, env, ui, cwd, runtime: std::sync::OnceLock::new() })
+        let cwd = std::env::current_dir().map_err(|e| {
+            Error::failed("could not read the current directory").cause(e.to_string())
+        })?;
+        Ok(Self {
+            global,
+            env,
+            ui,
+            cwd,
+            runtime: std::sync::OnceLock::new(),
+        })
     }
 
     /// Which GitHub: `--api-url`, `--host`, then `CONTRIB_API_URL`, `GH_HOST`, github.com.
@@ -157,7 +167,8 @@ impl Ctx {
 
     /// The token, or an error that says how to get one.
     pub fn require_token(&self, endpoint: &Endpoint) -> Result<Found> {
-        self.find_token(endpoint).ok_or_else(|| auth::no_token_error(endpoint))
+        self.find_token(endpoint)
+            .ok_or_else(|| auth::no_token_error(endpoint))
     }
 
     /// A client for `endpoint` (`token: None` for anonymous requests).
@@ -193,7 +204,9 @@ impl Ctx {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::new(Kind::Bug, "could not start the async runtime").cause(e.to_string()))?;
+            .map_err(|e| {
+                Error::new(Kind::Bug, "could not start the async runtime").cause(e.to_string())
+            })?;
         Ok(self.runtime.get_or_init(|| rt))
     }
 

@@ -122,7 +122,10 @@ impl Env {
 
     /// The value, if set and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn is_set(&self, name: &str) -> bool {
@@ -189,8 +192,15 @@ mod tests {
     fn directories_follow_xdg_then_home() {
         let e = env(&[("HOME", "/h")]);
         assert_eq!(e.gh_config_dir(), Some(PathBuf::from("/h/.config/gh")));
-        assert_eq!(e.contrib_config_dir(), Some(PathBuf::from("/h/.config/contrib")));
-        let e = env(&[("HOME", "/h"), ("XDG_CONFIG_HOME", "/x"), ("GH_CONFIG_DIR", "/g")]);
+        assert_eq!(
+            e.contrib_config_dir(),
+            Some(PathBuf::from("/h/.config/contrib"))
+        );
+        let e = env(&[
+            ("HOME", "/h"),
+            ("XDG_CONFIG_HOME", "/x"),
+            ("GH_CONFIG_DIR", "/g"),
+        ]);
         assert_eq!(e.gh_config_dir(), Some(PathBuf::from("/g")));
         assert_eq!(e.contrib_config_dir(), Some(PathBuf::from("/x/contrib")));
     }

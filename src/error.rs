@@ -136,7 +136,10 @@ mod tests {
 
     #[test]
     fn context_stacks_causes_outermost_first() {
-        let e = Error::failed("inner").context("middle").context("outer").hint("do x");
+        let e = Error::failed("inner")
+            .context("middle")
+            .context("outer")
+            .hint("do x");
         assert_eq!(e.message, "outer");
         assert_eq!(e.causes, ["middle", "inner"]);
         assert_eq!(e.hints, ["do x"]);

@@ -32,7 +32,10 @@ impl Endpoint {
         }
         let bare = bare.to_ascii_lowercase();
         let (api, web) = if bare == GITHUB_COM || bare == "api.github.com" {
-            ("https://api.github.com".to_string(), "https://github.com/".to_string())
+            (
+                "https://api.github.com".to_string(),
+                "https://github.com/".to_string(),
+            )
         } else {
             (format!("https://{bare}/api/v3"), format!("https://{bare}/"))
         };
@@ -45,7 +48,11 @@ impl Endpoint {
         };
         let api = parse(&api)?;
         let web = parse(&web)?;
-        Ok(Self { host: host_of(&web), api, web })
+        Ok(Self {
+            host: host_of(&web),
+            api,
+            web,
+        })
     }
 
     /// An explicit API base URL. `https://api.github.com` means github.com; a URL whose path
@@ -58,13 +65,18 @@ impl Endpoint {
         };
         let api = Url::parse(raw.trim()).map_err(|e| bad(e.to_string()))?;
         if !matches!(api.scheme(), "http" | "https") {
-            return Err(bad(format!("the scheme must be http or https, not '{}'", api.scheme())));
+            return Err(bad(format!(
+                "the scheme must be http or https, not '{}'",
+                api.scheme()
+            )));
         }
         if api.host_str().is_none_or(str::is_empty) {
             return Err(bad("it has no host".into()));
         }
         if !api.username().is_empty() || api.password().is_some() {
-            return Err(bad("it must not carry credentials; contrib sends the token itself".into()));
+            return Err(bad(
+                "it must not carry credentials; contrib sends the token itself".into(),
+            ));
         }
         if api.query().is_some() || api.fragment().is_some() {
             return Err(bad("it must not have a query or fragment".into()));
@@ -79,7 +91,11 @@ impl Endpoint {
             let root = path.strip_suffix("/api/v3").unwrap_or(&path);
             web.set_path(&format!("{root}/"));
         }
-        Ok(Self { host: host_of(&web), api, web })
+        Ok(Self {
+            host: host_of(&web),
+            api,
+            web,
+        })
     }
 
     pub fn github_com() -> Self {

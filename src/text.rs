@@ -56,9 +56,18 @@ mod tests {
     fn strips_escape_sequences_and_controls() {
         assert_eq!(strip_control("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(strip_control("x\u{1b}]0;evil title\u{7}y"), "xy");
-        assert_eq!(strip_control("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"), "xlinky");
-        assert_eq!(strip_control("bell\u{7} cr\r del\u{7f} c1\u{9b}2J"), "bell cr del c12J");
-        assert_eq!(strip_control("keep\nlines\tand 中文 ✓"), "keep\nlines\tand 中文 ✓");
+        assert_eq!(
+            strip_control("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
+            "xlinky"
+        );
+        assert_eq!(
+            strip_control("bell\u{7} cr\r del\u{7f} c1\u{9b}2J"),
+            "bell cr del c12J"
+        );
+        assert_eq!(
+            strip_control("keep\nlines\tand 中文 ✓"),
+            "keep\nlines\tand 中文 ✓"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Source, Store, Token};
 use crate::cli::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::ui::Mark;
 use std::io::Read;
 
@@ -39,8 +39,9 @@ fn status(ctx: &Ctx) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let found = ctx.require_token(&endpoint)?;
     let github = ctx.github(&endpoint, Some(found.token.clone()))?;
-    let me = ctx.block_on(github.whoami())?.map_err(|e| {
-        e.context(format!("the token from {} did not work", found.source))
+    let me = ctx.block_on(github.whoami())?.map_err(|e| match e.kind {
+        Kind::Unavailable => e,
+        _ => e.context(format!("the token from {} did not work", found.source)),
     })?;
     let enough = me.scopes.can_contribute();
     if ctx.ui.json {
@@ -53,10 +54,16 @@ fn status(ctx: &Ctx) -> Result<()> {
             "can_contribute": enough,
         }));
     }
-    ctx.ui.check_line(Mark::Ok, &format!("{}: logged in as {}", endpoint.host, me.user.login), None)?;
-    ctx.ui.check_line(Mark::Ok, &format!("token from {}", found.source), None)?;
+    ctx.ui.check_line(
+        Mark::Ok,
+        &format!("{}: logged in as {}", endpoint.host, me.user.login),
+        None,
+    )?;
+    ctx.ui
+        .check_line(Mark::Ok, &format!("token from {}", found.source), None)?;
     if enough {
-        ctx.ui.check_line(Mark::Ok, &format!("scopes: {}", me.scopes), None)?;
+        ctx.ui
+            .check_line(Mark::Ok, &format!("scopes: {}", me.scopes), None)?;
     } else {
         ctx.ui.check_line(
             Mark::Warn,
@@ -81,9 +88,9 @@ fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let raw = if with_token {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::failed("could not read the token from standard input").cause(e.to_string()))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Error::failed("could not read the token from standard input").cause(e.to_string())
+        })?;
         text
     } else {
         ctx.ui.secret(
@@ -92,20 +99,27 @@ fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
         )?
     };
     let token = Token::new(raw).ok_or_else(|| {
-        Error::failed("the token is empty")
-            .hint(format!("make one at {}settings/tokens with the 'public_repo' scope", endpoint.web))
+        Error::failed("the token is empty").hint(format!(
+            "make one at {}settings/tokens with the 'public_repo' scope",
+            endpoint.web
+        ))
     })?;
-    ctx.ui.status("Checking", format!("the token with {}", endpoint.host));
+    ctx.ui
+        .status("Checking", format!("the token with {}", endpoint.host));
     let github = ctx.github(&endpoint, Some(token.clone()))?;
     let me = ctx.block_on(github.whoami())??;
-    let path = auth::stored_path(&ctx.env)
-        .ok_or_else(|| Error::failed("cannot tell where to store the token: HOME is not set").hint("set HOME or CONTRIB_CONFIG_DIR"))?;
-    let mut store = Store::read(&path)
-        .map_err(|e| Error::failed(format!("could not read {}", path.display())).cause(e.to_string()))?;
+    let path = auth::stored_path(&ctx.env).ok_or_else(|| {
+        Error::failed("cannot tell where to store the token: HOME is not set")
+            .hint("set HOME or CONTRIB_CONFIG_DIR")
+    })?;
+    let mut store = Store::read(&path).map_err(|e| {
+        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+    })?;
     store.set(&endpoint.host, &token);
-    store
-        .write(&path)
-        .map_err(|e| Error::failed(format!("could not store the token in {}", path.display())).cause(e.to_string()))?;
+    store.write(&path).map_err(|e| {
+        Error::failed(format!("could not store the token in {}", path.display()))
+            .cause(e.to_string())
+    })?;
     if !me.scopes.can_contribute() {
         ctx.ui.warn(format!(
             "this token's scopes ({}) lack 'public_repo': contrib will not be able to fork or open pull requests",
@@ -117,9 +131,20 @@ fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
             "host": endpoint.host, "login": me.user.login, "stored": path,
         }));
     }
-    ctx.ui.out(format!("Logged in to {} as {}; the token is stored in {}", endpoint.host, me.user.login, path.display()))?;
-    if let Some(other) = ctx.find_token(&endpoint).filter(|f| !matches!(f.source, Source::Stored(_))) {
-        ctx.ui.warn(format!("{} comes first, so contrib will keep using that token", other.source));
+    ctx.ui.out(format!(
+        "Logged in to {} as {}; the token is stored in {}",
+        endpoint.host,
+        me.user.login,
+        path.display()
+    ))?;
+    if let Some(other) = ctx
+        .find_token(&endpoint)
+        .filter(|f| !matches!(f.source, Source::Stored(_)))
+    {
+        ctx.ui.warn(format!(
+            "{} comes first, so contrib will keep using that token",
+            other.source
+        ));
     }
     Ok(())
 }
@@ -128,13 +153,14 @@ fn logout(ctx: &Ctx) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let path = auth::stored_path(&ctx.env)
         .ok_or_else(|| Error::failed("cannot tell where the token is stored: HOME is not set"))?;
-    let mut store = Store::read(&path)
-        .map_err(|e| Error::failed(format!("could not read {}", path.display())).cause(e.to_string()))?;
+    let mut store = Store::read(&path).map_err(|e| {
+        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+    })?;
     let removed = store.remove(&endpoint.host);
     if removed {
-        store
-            .write(&path)
-            .map_err(|e| Error::failed(format!("could not update {}", path.display())).cause(e.to_string()))?;
+        store.write(&path).map_err(|e| {
+            Error::failed(format!("could not update {}", path.display())).cause(e.to_string())
+        })?;
     }
     let still = ctx.find_token(&endpoint);
     if ctx.ui.json {
@@ -144,12 +170,17 @@ fn logout(ctx: &Ctx) -> Result<()> {
         }));
     }
     if removed {
-        ctx.ui.out(format!("Removed contrib's token for {}", endpoint.host))?;
+        ctx.ui
+            .out(format!("Removed contrib's token for {}", endpoint.host))?;
     } else {
-        ctx.ui.out(format!("contrib had no token stored for {}", endpoint.host))?;
+        ctx.ui
+            .out(format!("contrib had no token stored for {}", endpoint.host))?;
     }
     if let Some(f) = still {
-        ctx.ui.warn(format!("a token is still found in {}; contrib's logout does not touch it", f.source));
+        ctx.ui.warn(format!(
+            "a token is still found in {}; contrib's logout does not touch it",
+            f.source
+        ));
     }
     Ok(())
 }

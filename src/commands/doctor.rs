@@ -21,14 +21,24 @@ struct Check {
 }
 
 impl Check {
-    fn new(name: &'static str, mark: Mark, detail: impl Into<String>, hint: Option<String>) -> Self {
+    fn new(
+        name: &'static str,
+        mark: Mark,
+        detail: impl Into<String>,
+        hint: Option<String>,
+    ) -> Self {
         let status = match mark {
             Mark::Ok => "ok",
             Mark::Fail => "fail",
             Mark::Warn => "warn",
             Mark::Skip => "skip",
         };
-        Self { name, status, detail: detail.into(), hint }
+        Self {
+            name,
+            status,
+            detail: detail.into(),
+            hint,
+        }
     }
     fn mark(&self) -> Mark {
         match self.status {
@@ -42,7 +52,9 @@ impl Check {
 
 /// An error's message and causes on one line.
 fn describe(e: &Error) -> String {
-    e.causes.iter().fold(e.message.clone(), |acc, c| format!("{acc}: {c}"))
+    e.causes
+        .iter()
+        .fold(e.message.clone(), |acc, c| format!("{acc}: {c}"))
 }
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
@@ -54,14 +66,29 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     match &found {
         None => {
             let e = crate::auth::no_token_error(&endpoint);
-            checks.push(Check::new("token", Mark::Fail, e.message.clone(), e.hints.first().cloned()));
+            checks.push(Check::new(
+                "token",
+                Mark::Fail,
+                e.message.clone(),
+                e.hints.first().cloned(),
+            ));
         }
         Some(f) => {
-            checks.push(Check::new("token", Mark::Ok, format!("found in {}", f.source), None));
+            checks.push(Check::new(
+                "token",
+                Mark::Ok,
+                format!("found in {}", f.source),
+                None,
+            ));
             let github = ctx.github(&endpoint, Some(f.token.clone()))?;
             match ctx.block_on(github.whoami())? {
                 Ok(me) => {
-                    checks.push(Check::new("token valid", Mark::Ok, format!("logged in as {}", me.user.login), None));
+                    checks.push(Check::new(
+                        "token valid",
+                        Mark::Ok,
+                        format!("logged in as {}", me.user.login),
+                        None,
+                    ));
                     checks.push(if me.scopes.can_contribute() {
                         Check::new("scopes", Mark::Ok, me.scopes.to_string(), None)
                     } else {
@@ -75,10 +102,20 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                     valid_token = Some(f.token.clone());
                 }
                 Err(e) if e.kind == Kind::Unavailable => {
-                    checks.push(Check::new("token valid", Mark::Skip, "not checked: GitHub could not be reached", None));
+                    checks.push(Check::new(
+                        "token valid",
+                        Mark::Skip,
+                        "not checked: GitHub could not be reached",
+                        None,
+                    ));
                 }
                 Err(e) => {
-                    checks.push(Check::new("token valid", Mark::Fail, describe(&e), e.hints.first().cloned()));
+                    checks.push(Check::new(
+                        "token valid",
+                        Mark::Fail,
+                        describe(&e),
+                        e.hints.first().cloned(),
+                    ));
                 }
             }
         }
@@ -91,10 +128,18 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             let core = limits.resources.core;
             let detail = format!(
                 "{} reachable; {} of {} requests left this hour (resets {} UTC)",
-                endpoint.api, core.remaining, core.limit, core.reset_at().format("%H:%M")
+                endpoint.api,
+                core.remaining,
+                core.limit,
+                core.reset_at().format("%H:%M")
             );
             if core.remaining == 0 {
-                Check::new("api", Mark::Fail, detail, Some("wait for the reset, or use a token: limits are higher with one".into()))
+                Check::new(
+                    "api",
+                    Mark::Fail,
+                    detail,
+                    Some("wait for the reset, or use a token: limits are higher with one".into()),
+                )
             } else {
                 Check::new("api", Mark::Ok, detail, None)
             }
@@ -106,15 +151,22 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
 
     let failed = checks.iter().filter(|c| c.status == "fail").count();
     if ctx.ui.json {
-        ctx.ui.out_json(&serde_json::json!({ "ok": failed == 0, "host": endpoint.host, "checks": checks }))?;
+        ctx.ui.out_json(
+            &serde_json::json!({ "ok": failed == 0, "host": endpoint.host, "checks": checks }),
+        )?;
     } else {
         for c in &checks {
-            ctx.ui.check_line(c.mark(), &format!("{}: {}", c.name, c.detail), c.hint.as_deref())?;
+            ctx.ui.check_line(
+                c.mark(),
+                &format!("{}: {}", c.name, c.detail),
+                c.hint.as_deref(),
+            )?;
         }
     }
     if failed > 0 {
         let noun = if failed == 1 { "check" } else { "checks" };
-        return Err(Error::failed(format!("{failed} {noun} failed")).hint("fix what the lines marked ✗ say, then run `contrib doctor` again"));
+        return Err(Error::failed(format!("{failed} {noun} failed"))
+            .hint("fix what the lines marked ✗ say, then run `contrib doctor` again"));
     }
     Ok(())
 }
@@ -122,7 +174,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
 fn identity(ctx: &Ctx) -> Check {
     match git::identity(&ctx.env, &ctx.cwd) {
         Ok(id) => match (&id.name, &id.email) {
-            (Some(name), Some(email)) => Check::new("git identity", Mark::Ok, format!("{name} <{email}>"), None),
+            (Some(name), Some(email)) => {
+                Check::new("git identity", Mark::Ok, format!("{name} <{email}>"), None)
+            }
             (name, email) => {
                 let mut missing = Vec::new();
                 let mut hint = Vec::new();
@@ -137,7 +191,10 @@ fn identity(ctx: &Ctx) -> Check {
                 Check::new(
                     "git identity",
                     Mark::Fail,
-                    format!("{} not set: commits (and their sign-off) need it", missing.join(" and ")),
+                    format!(
+                        "{} not set: commits (and their sign-off) need it",
+                        missing.join(" and ")
+                    ),
                     Some(format!("run: {}", hint.join(" && "))),
                 )
             }
@@ -148,18 +205,32 @@ fn identity(ctx: &Ctx) -> Check {
 
 fn remotes(ctx: &Ctx) -> Check {
     match git::repo_info(&ctx.cwd) {
-        Ok(None) => Check::new("repository", Mark::Skip, "not inside a git repository", None),
+        Ok(None) => Check::new(
+            "repository",
+            Mark::Skip,
+            "not inside a git repository",
+            None,
+        ),
         Ok(Some(info)) => {
             let origin = info.remote("origin");
             let upstream = info.remote("upstream");
             let root = info.root.display();
             match (origin, upstream) {
-                (Some(o), Some(u)) => Check::new("repository", Mark::Ok, format!("{root}: origin {o}, upstream {u}"), None),
+                (Some(o), Some(u)) => Check::new(
+                    "repository",
+                    Mark::Ok,
+                    format!("{root}: origin {o}, upstream {u}"),
+                    None,
+                ),
                 (Some(o), None) => Check::new(
                     "repository",
                     Mark::Warn,
-                    format!("{root}: origin {o}, but no 'upstream' remote (the project you contribute to)"),
-                    Some("add it with: git remote add upstream <the original project's URL>".into()),
+                    format!(
+                        "{root}: origin {o}, but no 'upstream' remote (the project you contribute to)"
+                    ),
+                    Some(
+                        "add it with: git remote add upstream <the original project's URL>".into(),
+                    ),
                 ),
                 (None, _) => Check::new(
                     "repository",

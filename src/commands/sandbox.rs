@@ -50,7 +50,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         fork_delay: Duration::from_millis(args.fork_delay),
         log: args.log.clone(),
     };
-    ctx.ui.status("Starting", format!("the sandbox in {}", dir.display()));
+    ctx.ui
+        .status("Starting", format!("the sandbox in {}", dir.display()));
     let ui = ctx.ui.clone();
     let json = ctx.ui.json;
     let stop = async {

@@ -41,7 +41,11 @@ fn git_error(what: &str, err: git2::Error) -> Error {
 /// Opens the repository containing `dir` the way git does (honouring `GIT_DIR`,
 /// `GIT_CEILING_DIRECTORIES` and the git config variables). `Ok(None)` outside a repository.
 pub fn discover(dir: &Path) -> Result<Option<Repository>> {
-    match Repository::open_ext(dir, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&str>()) {
+    match Repository::open_ext(
+        dir,
+        RepositoryOpenFlags::FROM_ENV,
+        std::iter::empty::<&str>(),
+    ) {
         Ok(repo) => Ok(Some(repo)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
         Err(e) => Err(git_error("could not open the git repository here", e)),
@@ -100,7 +104,9 @@ pub fn identity(env: &Env, dir: &Path) -> Result<Identity> {
 
 /// git's `http.proxy`, used when no proxy variable is set.
 pub fn http_proxy(env: &Env, dir: &Path) -> Option<String> {
-    config(env, dir).ok().and_then(|c| get_string(&c, "http.proxy"))
+    config(env, dir)
+        .ok()
+        .and_then(|c| get_string(&c, "http.proxy"))
 }
 
 /// The repository around `dir` and its remotes, or `None` outside one.
@@ -108,10 +114,7 @@ pub fn repo_info(dir: &Path) -> Result<Option<RepoInfo>> {
     let Some(repo) = discover(dir)? else {
         return Ok(None);
     };
-    let root = repo
-        .workdir()
-        .unwrap_or_else(|| repo.path())
-        .to_path_buf();
+    let root = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
     let names = repo
         .remotes()
         .map_err(|e| git_error("could not list the remotes", e))?;
@@ -146,7 +149,13 @@ mod tests {
             redact_url("https://x:ghp_secret@github.com/o/r.git"),
             "https://***@github.com/o/r.git"
         );
-        assert_eq!(redact_url("https://github.com/o/r.git"), "https://github.com/o/r.git");
-        assert_eq!(redact_url("git@github.com:o/r.git"), "git@github.com:o/r.git");
+        assert_eq!(
+            redact_url("https://github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(
+            redact_url("git@github.com:o/r.git"),
+            "git@github.com:o/r.git"
+        );
     }
 }

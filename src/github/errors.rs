@@ -86,7 +86,10 @@ pub fn network(host: &str, err: &(dyn std::error::Error + 'static)) -> Error {
         let text = e.to_string();
         // Wrappers repeat their source ("Service Error: Reqwest Error: …"): keep the words
         // each layer adds, and only the last two layers, which say what actually failed.
-        let text = text.trim_start_matches("Service Error: ").trim_start_matches("Reqwest Error: ").to_string();
+        let text = text
+            .trim_start_matches("Service Error: ")
+            .trim_start_matches("Reqwest Error: ")
+            .to_string();
         if !text.is_empty() && text != "GitHub" && !chain.contains(&text) {
             chain.push(text);
         }
@@ -94,7 +97,9 @@ pub fn network(host: &str, err: &(dyn std::error::Error + 'static)) -> Error {
     }
     let keep = chain.len().saturating_sub(2);
     let chain: Vec<String> = chain.into_iter().skip(keep).collect();
-    let timed_out = chain.iter().any(|c| c.contains("timed out") || c.contains("timeout"));
+    let timed_out = chain
+        .iter()
+        .any(|c| c.contains("timed out") || c.contains("timeout"));
     let mut e = Error::unavailable(if timed_out {
         format!("{host} did not answer in time")
     } else {
@@ -115,9 +120,21 @@ mod tests {
     #[test]
     fn github_message_and_errors_reach_the_user() {
         let body = br#"{"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"No commits between main and topic"}],"documentation_url":"x"}"#;
-        let e = api("github.com", StatusCode::UNPROCESSABLE_ENTITY, &HeaderMap::new(), body, "could not open the PR");
+        let e = api(
+            "github.com",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &HeaderMap::new(),
+            body,
+            "could not open the PR",
+        );
         assert_eq!(e.message, "could not open the PR");
-        assert_eq!(e.causes, ["Validation Failed (422)", "No commits between main and topic"]);
+        assert_eq!(
+            e.causes,
+            [
+                "Validation Failed (422)",
+                "No commits between main and topic"
+            ]
+        );
     }
 
     #[test]
@@ -125,7 +142,13 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-limit", "60".parse().unwrap());
         h.insert("x-ratelimit-remaining", "0".parse().unwrap());
-        h.insert("x-ratelimit-reset", (chrono::Utc::now().timestamp() + 600).to_string().parse().unwrap());
+        h.insert(
+            "x-ratelimit-reset",
+            (chrono::Utc::now().timestamp() + 600)
+                .to_string()
+                .parse()
+                .unwrap(),
+        );
         let e = api("github.com", StatusCode::FORBIDDEN, &h, b"{}", "x");
         assert_eq!(e.kind, crate::error::Kind::Unavailable);
         assert!(e.hints[0].contains("resets at"), "{:?}", e.hints);

@@ -72,9 +72,14 @@ impl GitHub {
             .connect_timeout(Duration::from_secs(10).min(config.timeout))
             .timeout(config.timeout)
             .user_agent(concat!("contrib/", env!("CARGO_PKG_VERSION")));
-        let no_proxy = config.proxy.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
+        let no_proxy = config
+            .proxy
+            .no_proxy
+            .as_deref()
+            .and_then(reqwest::NoProxy::from_string);
         if let Some(p) = &config.proxy.https {
-            let proxy = reqwest::Proxy::https(p.as_str()).map_err(|e| bad_proxy("HTTPS_PROXY", e))?;
+            let proxy =
+                reqwest::Proxy::https(p.as_str()).map_err(|e| bad_proxy("HTTPS_PROXY", e))?;
             http = http.proxy(proxy.no_proxy(no_proxy.clone()));
         }
         if let Some(p) = &config.proxy.http {
@@ -86,14 +91,20 @@ impl GitHub {
             .map_err(|e| Error::bug("could not set up the HTTP client").cause(e.to_string()))?;
         let mut builder = Octocrab::builder()
             .base_uri(config.api.as_str().trim_end_matches('/'))
-            .map_err(|e| Error::usage(format!("invalid API URL '{}'", config.api)).cause(e.to_string()))?;
+            .map_err(|e| {
+                Error::usage(format!("invalid API URL '{}'", config.api)).cause(e.to_string())
+            })?;
         if let Some(token) = &config.token {
             builder = builder.personal_token(token.expose().to_string());
         }
         let crab = builder
             .build_with_reqwest(http)
             .map_err(|e| Error::bug("could not set up the GitHub client").cause(e.to_string()))?;
-        Ok(Self { crab, host, log: config.log })
+        Ok(Self {
+            crab,
+            host,
+            log: config.log,
+        })
     }
 
     pub fn host(&self) -> &str {
@@ -118,10 +129,9 @@ impl GitHub {
             .method(method.clone())
             .uri(route)
             .header(http::header::ACCEPT, "application/vnd.github+json");
-        let request = self
-            .crab
-            .build_request(builder, body)
-            .map_err(|e| Error::bug(format!("could not build the request {method} {route}")).cause(e.to_string()))?;
+        let request = self.crab.build_request(builder, body).map_err(|e| {
+            Error::bug(format!("could not build the request {method} {route}")).cause(e.to_string())
+        })?;
         let response = self
             .crab
             .execute(request)
@@ -134,8 +144,18 @@ impl GitHub {
             .map_err(|e| errors::network(&self.host, &e))?
             .to_bytes()
             .to_vec();
-        self.log(|| format!("{method} {route} → {} ({} ms)", status.as_u16(), started.elapsed().as_millis()));
-        Ok(Raw { status, headers, body })
+        self.log(|| {
+            format!(
+                "{method} {route} → {} ({} ms)",
+                status.as_u16(),
+                started.elapsed().as_millis()
+            )
+        });
+        Ok(Raw {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// A GET, retried with backoff on network errors and 502/503/504 (GETs are
@@ -170,19 +190,31 @@ impl GitHub {
         if raw.status.is_success() || raw.status == StatusCode::NOT_MODIFIED {
             return Ok(raw);
         }
-        Err(errors::api(&self.host, raw.status, &raw.headers, &raw.body, what))
+        Err(errors::api(
+            &self.host,
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            what,
+        ))
     }
 
     /// The authenticated user, with the token's scopes.
     pub async fn whoami(&self) -> Result<Whoami> {
         let (user, headers): (User, _) = self.get("/user", "could not check the token").await?;
         let scopes = Scopes::parse(header(&headers, "x-oauth-scopes"));
-        Ok(Whoami { user, scopes, rate: RateInfo::from_headers(&headers) })
+        Ok(Whoami {
+            user,
+            scopes,
+            rate: RateInfo::from_headers(&headers),
+        })
     }
 
     /// The rate limits (asking costs nothing against them).
     pub async fn rate_limit(&self) -> Result<RateLimits> {
-        let (limits, _): (RateLimits, _) = self.get("/rate_limit", "could not read the rate limit").await?;
+        let (limits, _): (RateLimits, _) = self
+            .get("/rate_limit", "could not read the rate limit")
+            .await?;
         Ok(limits)
     }
 }
@@ -194,7 +226,11 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
         Error::unavailable(what.to_string())
-            .cause(format!("GitHub's answer was not what contrib expected: {e}"))
-            .hint("if this keeps happening, please report it with the output of `contrib -v doctor`")
+            .cause(format!(
+                "GitHub's answer was not what contrib expected: {e}"
+            ))
+            .hint(
+                "if this keeps happening, please report it with the output of `contrib -v doctor`",
+            )
     })
 }

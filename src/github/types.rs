@@ -38,7 +38,9 @@ impl RateInfo {
     }
 
     pub fn reset_at(&self) -> DateTime<Utc> {
-        Utc.timestamp_opt(self.reset, 0).single().unwrap_or_else(Utc::now)
+        Utc.timestamp_opt(self.reset, 0)
+            .single()
+            .unwrap_or_else(Utc::now)
     }
 }
 

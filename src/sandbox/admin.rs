@@ -48,7 +48,10 @@ fn one() -> u32 {
 
 impl Fault {
     fn matches(&self, method: &Method, path: &str) -> bool {
-        let method_ok = self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
+        let method_ok = self
+            .method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
         let path_ok = match self.path.strip_suffix('*') {
             Some(prefix) => path.starts_with(prefix),
             None => path == self.path,
@@ -77,12 +80,19 @@ pub async fn apply_fault(_app: &Arc<App>, fault: Fault) -> Response {
     if fault.cut {
         // A body that fails at once: the server drops the connection mid-response.
         let stream = futures_util::stream::once(async {
-            Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "cut by fault injection"))
+            Err::<Bytes, std::io::Error>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "cut by fault injection",
+            ))
         });
         return (StatusCode::OK, Body::from_stream(stream)).into_response();
     }
-    let status = StatusCode::from_u16(fault.status.unwrap_or(500)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let message = fault.message.clone().unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    let status = StatusCode::from_u16(fault.status.unwrap_or(500))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = fault
+        .message
+        .clone()
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
     let mut response = (status, axum::Json(super::json::error(&message, None))).into_response();
     let h = response.headers_mut();
     if let Some(secs) = fault.retry_after {
@@ -103,7 +113,11 @@ fn ok(v: Value) -> Response {
 }
 
 fn bad(msg: &str) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({"message": msg}))).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(json!({"message": msg})),
+    )
+        .into_response()
 }
 
 pub async fn handle(app: &Arc<App>, method: &Method, rest: &str, body: &Bytes) -> Response {
@@ -123,13 +137,23 @@ pub async fn handle(app: &Arc<App>, method: &Method, rest: &str, body: &Bytes) -
         }
         ("POST", "latency") => {
             let ms = body.get("ms").and_then(Value::as_u64).unwrap_or(0);
-            *app.latency.lock().unwrap_or_else(|p| p.into_inner()) = std::time::Duration::from_millis(ms);
+            *app.latency.lock().unwrap_or_else(|p| p.into_inner()) =
+                std::time::Duration::from_millis(ms);
             ok(json!({"ok": true}))
         }
         ("POST", "users") => add_user(app, &body),
         ("POST", "rate_limit") => {
-            let login = body.get("login").and_then(Value::as_str).unwrap_or("anonymous").to_string();
-            let resource: &'static str = if body.get("resource").and_then(Value::as_str) == Some("search") { "search" } else { "core" };
+            let login = body
+                .get("login")
+                .and_then(Value::as_str)
+                .unwrap_or("anonymous")
+                .to_string();
+            let resource: &'static str =
+                if body.get("resource").and_then(Value::as_str) == Some("search") {
+                    "search"
+                } else {
+                    "core"
+                };
             let remaining = body.get("remaining").and_then(Value::as_u64).unwrap_or(0);
             let authenticated = login != "anonymous";
             let b = app.bucket(&login, resource, authenticated);
@@ -149,21 +173,38 @@ fn add_user(app: &Arc<App>, body: &Value) -> Response {
         return bad("login is required");
     };
     let mut s = app.state();
-    let kind = if body.get("org").and_then(Value::as_bool).unwrap_or(false) { "Organization" } else { "User" };
+    let kind = if body.get("org").and_then(Value::as_bool).unwrap_or(false) {
+        "Organization"
+    } else {
+        "User"
+    };
     let name = body.get("name").and_then(Value::as_str).map(String::from);
     s.add_account(login, kind, name);
     if let Some(members) = body.get("members").and_then(Value::as_array)
         && let Some(acc) = s.users.get_mut(&login.to_ascii_lowercase())
     {
-        acc.members = members.iter().filter_map(|m| m.as_str().map(String::from)).collect();
+        acc.members = members
+            .iter()
+            .filter_map(|m| m.as_str().map(String::from))
+            .collect();
     }
     if let Some(token) = body.get("token").and_then(Value::as_str) {
         let scopes = match body.get("scopes") {
             Some(Value::Null) => None,
-            Some(Value::Array(a)) => Some(a.iter().filter_map(|s| s.as_str().map(String::from)).collect()),
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect(),
+            ),
             _ => Some(vec!["repo".to_string(), "read:org".to_string()]),
         };
-        s.tokens.insert(token.to_string(), TokenInfo { login: login.to_string(), scopes });
+        s.tokens.insert(
+            token.to_string(),
+            TokenInfo {
+                login: login.to_string(),
+                scopes,
+            },
+        );
     }
     app.save(&s);
     ok(json!({"ok": true}))
@@ -175,8 +216,13 @@ fn add_user(app: &Arc<App>, body: &Value) -> Response {
 /// conclusion?), `status` (sha?, context, state), `archive`, `disable_forking`.
 fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     let get = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
-    let Some(action) = get("action") else { return bad("action is required") };
-    let Some((owner, name)) = get("repo").and_then(|r| r.split_once('/').map(|(a, b)| (a.to_string(), b.to_string()))) else {
+    let Some(action) = get("action") else {
+        return bad("action is required");
+    };
+    let Some((owner, name)) = get("repo").and_then(|r| {
+        r.split_once('/')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    }) else {
         return bad("repo (owner/name) is required");
     };
     let user = get("user").unwrap_or_else(|| owner.clone());
@@ -185,7 +231,9 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     let mut s = app.state();
     let id = s.new_id();
     let dir = app.dir.clone();
-    let Some(repo) = s.repo_mut(&owner, &name) else { return bad("no such repository") };
+    let Some(repo) = s.repo_mut(&owner, &name) else {
+        return bad("no such repository");
+    };
     let repo_key = repo.key();
     let result: Result<Value, String> = match action.as_str() {
         "archive" => {
@@ -256,7 +304,10 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
         }
         "check_run" | "status" => {
             let sha = get("sha").or_else(|| {
-                number.and_then(|n| repo.issue(n)).and_then(|i| i.pull.as_ref()).map(|p| p.head_sha.clone())
+                number
+                    .and_then(|n| repo.issue(n))
+                    .and_then(|i| i.pull.as_ref())
+                    .map(|p| p.head_sha.clone())
             });
             match sha {
                 None => Err("sha or number of a pull request is required".into()),
@@ -264,7 +315,8 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
                     let name = get("name").unwrap_or_else(|| "ci".into());
                     let status = get("status").unwrap_or_else(|| "completed".into());
                     let conclusion = get("conclusion");
-                    repo.check_runs.retain(|c| !(c.head_sha == sha && c.name == name));
+                    repo.check_runs
+                        .retain(|c| !(c.head_sha == sha && c.name == name));
                     repo.check_runs.push(CheckRun {
                         id,
                         head_sha: sha,
@@ -280,7 +332,8 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
                 }
                 Some(sha) => {
                     let context = get("context").unwrap_or_else(|| "ci".into());
-                    repo.statuses.retain(|c| !(c.sha == sha && c.context == context));
+                    repo.statuses
+                        .retain(|c| !(c.sha == sha && c.context == context));
                     repo.statuses.push(super::state::CommitStatus {
                         id,
                         sha,

@@ -24,24 +24,49 @@ pub fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .env("GIT_COMMITTER_EMAIL", "noreply@sandbox")
         .output()
         .ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
 }
 
 fn git_bytes(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git").arg("--git-dir").arg(dir).args(args).output().ok()?;
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout)
 }
 
 pub fn branch_sha(dir: &Path, branch: &str) -> Option<String> {
-    git(dir, &["rev-parse", "--verify", "--quiet", &format!("refs/heads/{branch}^{{commit}}")])
+    git(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{branch}^{{commit}}"),
+        ],
+    )
 }
 
 fn branches(dir: &Path) -> Vec<(String, String)> {
-    git(dir, &["for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads/"])
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())))
-        .collect()
+    git(
+        dir,
+        &[
+            "for-each-ref",
+            "--format=%(refname:short) %(objectname)",
+            "refs/heads/",
+        ],
+    )
+    .unwrap_or_default()
+    .lines()
+    .filter_map(|l| {
+        l.split_once(' ')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    })
+    .collect()
 }
 
 // ---------- small helpers ----------
@@ -59,7 +84,10 @@ fn requires_auth() -> Reply {
 }
 
 fn validation(errors: Value) -> Reply {
-    Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("Validation Failed", Some(errors)))
+    Reply::json(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        json::error("Validation Failed", Some(errors)),
+    )
 }
 
 fn custom(resource: &str, message: &str) -> Reply {
@@ -68,10 +96,22 @@ fn custom(resource: &str, message: &str) -> Reply {
 
 /// A page of `items`, with GitHub's `Link` header.
 fn paginate(app: &App, req: &Req, path: &str, items: Vec<Value>) -> Reply {
-    let per_page = req.q("per_page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(30).clamp(1, 100);
-    let page = req.q("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let per_page = req
+        .q("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req
+        .q("page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
     let last = items.len().div_ceil(per_page).max(1);
-    let slice: Vec<Value> = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    let slice: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
     let reply = Reply::ok(Value::Array(slice));
     match link_header(app, req, path, page, last, per_page) {
         Some(link) => reply.header("link", link),
@@ -79,7 +119,14 @@ fn paginate(app: &App, req: &Req, path: &str, items: Vec<Value>) -> Reply {
     }
 }
 
-fn link_header(app: &App, req: &Req, path: &str, page: usize, last: usize, per_page: usize) -> Option<String> {
+fn link_header(
+    app: &App,
+    req: &Req,
+    path: &str,
+    page: usize,
+    last: usize,
+    per_page: usize,
+) -> Option<String> {
     if last <= 1 {
         return None;
     }
@@ -93,7 +140,9 @@ fn link_header(app: &App, req: &Req, path: &str, page: usize, last: usize, per_p
         q.sort();
         q.push(("per_page".into(), per_page.to_string()));
         q.push(("page".into(), p.to_string()));
-        let qs = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(q).finish();
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(q)
+            .finish();
         format!("<{}{path}?{qs}>", app.urls.api)
     };
     let mut links = Vec::new();
@@ -111,7 +160,14 @@ fn link_header(app: &App, req: &Req, path: &str, page: usize, last: usize, per_p
 }
 
 fn path_of(req: &Req) -> String {
-    format!("/{}", req.segs.iter().map(|s| json::urlencode(s)).collect::<Vec<_>>().join("/"))
+    format!(
+        "/{}",
+        req.segs
+            .iter()
+            .map(|s| json::urlencode(s))
+            .collect::<Vec<_>>()
+            .join("/")
+    )
 }
 
 pub async fn dispatch(app: &Arc<App>, req: &Req, _who: &str, _resource: &str) -> Reply {
@@ -129,7 +185,9 @@ pub async fn dispatch(app: &Arc<App>, req: &Req, _who: &str, _resource: &str) ->
 }
 
 fn get_viewer(app: &App, req: &Req) -> Reply {
-    let Some(login) = &req.viewer else { return requires_auth() };
+    let Some(login) = &req.viewer else {
+        return requires_auth();
+    };
     let s = app.state();
     match s.account(login) {
         Some(a) => Reply::ok(json::full_user(&app.urls, &s, a, true)),
@@ -138,9 +196,15 @@ fn get_viewer(app: &App, req: &Req) -> Reply {
 }
 
 fn user_emails(app: &App, req: &Req) -> Reply {
-    let Some(login) = &req.viewer else { return requires_auth() };
+    let Some(login) = &req.viewer else {
+        return requires_auth();
+    };
     let s = app.state();
-    let token_scopes = s.tokens.values().find(|t| &t.login == login).and_then(|t| t.scopes.clone());
+    let token_scopes = s
+        .tokens
+        .values()
+        .find(|t| &t.login == login)
+        .and_then(|t| t.scopes.clone());
     if token_scopes.is_some_and(|sc| !sc.iter().any(|x| x == "user" || x == "user:email")) {
         return Reply::error(StatusCode::NOT_FOUND, "Not Found");
     }
@@ -204,19 +268,32 @@ fn repo_routes(app: &Arc<App>, req: &Req, owner: &str, name: &str, rest: &[&str]
         ("GET", ["labels"]) => {
             let s = app.state();
             let r = find(&s, owner, name).expect("checked above");
-            let items = r.labels.iter().map(|l| json::label(&app.urls, r, l)).collect();
+            let items = r
+                .labels
+                .iter()
+                .map(|l| json::label(&app.urls, r, l))
+                .collect();
             paginate(app, req, &path_of(req), items)
         }
         ("GET", ["issues"]) => list_issues(app, req, owner, name),
-        ("GET", ["issues", n]) => with_issue(app, owner, name, n, |s, r, i| Reply::ok(json::issue(&app.urls, s, r, i))),
+        ("GET", ["issues", n]) => with_issue(app, owner, name, n, |s, r, i| {
+            Reply::ok(json::issue(&app.urls, s, r, i))
+        }),
         ("GET", ["issues", n, "comments"]) => {
-            let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+            let Ok(number) = n.parse::<u64>() else {
+                return Reply::not_found();
+            };
             let s = app.state();
             let r = find(&s, owner, name).expect("checked above");
             if r.issue(number).is_none() {
                 return Reply::not_found();
             }
-            let items = r.comments.iter().filter(|c| c.issue == number).map(|c| json::comment(&app.urls, &s, r, c)).collect();
+            let items = r
+                .comments
+                .iter()
+                .filter(|c| c.issue == number)
+                .map(|c| json::comment(&app.urls, &s, r, c))
+                .collect();
             paginate(app, req, &path_of(req), items)
         }
         ("POST", ["issues", n, "comments"]) => post_comment(app, req, owner, name, n),
@@ -224,18 +301,38 @@ fn repo_routes(app: &Arc<App>, req: &Req, owner: &str, name: &str, rest: &[&str]
         ("POST", ["issues", n, "assignees"]) => add_assignees(app, req, owner, name, n),
         ("GET", ["assignees", login]) => {
             let s = app.state();
-            if s.can_write(login, owner) { Reply { status: StatusCode::NO_CONTENT, body: None, headers: vec![] } } else { Reply::not_found() }
+            if s.can_write(login, owner) {
+                Reply {
+                    status: StatusCode::NO_CONTENT,
+                    body: None,
+                    headers: vec![],
+                }
+            } else {
+                Reply::not_found()
+            }
         }
         ("GET", ["contents", path @ ..]) => contents(app, req, owner, name, &path.join("/")),
-        (_, ["pulls", ..]) | (_, ["commits", ..]) => super::api_pulls::routes(app, req, owner, name, rest),
+        (_, ["pulls", ..]) | (_, ["commits", ..]) => {
+            super::api_pulls::routes(app, req, owner, name, rest)
+        }
         _ => Reply::not_found(),
     }
 }
 
-fn with_issue(app: &App, owner: &str, name: &str, n: &str, f: impl FnOnce(&State, &Repo, &Issue) -> Reply) -> Reply {
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+fn with_issue(
+    app: &App,
+    owner: &str,
+    name: &str,
+    n: &str,
+    f: impl FnOnce(&State, &Repo, &Issue) -> Reply,
+) -> Reply {
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     let s = app.state();
-    let Some(r) = find(&s, owner, name) else { return Reply::not_found() };
+    let Some(r) = find(&s, owner, name) else {
+        return Reply::not_found();
+    };
     match r.issue(number) {
         Some(i) => f(&s, r, i),
         None => Reply::not_found(),
@@ -243,10 +340,15 @@ fn with_issue(app: &App, owner: &str, name: &str, n: &str, f: impl FnOnce(&State
 }
 
 fn patch_repo(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
-    let Some(login) = &req.viewer else { return requires_auth() };
+    let Some(login) = &req.viewer else {
+        return requires_auth();
+    };
     let mut s = app.state();
     if !s.can_write(login, owner) {
-        return Reply::error(StatusCode::FORBIDDEN, "Must have admin rights to Repository.");
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "Must have admin rights to Repository.",
+        );
     }
     let r = s.repo_mut(owner, name).expect("checked by caller");
     if let Some(d) = body_str(req, "description") {
@@ -271,7 +373,11 @@ fn patch_repo(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
 fn list_forks(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     let s = app.state();
     let k = key(owner, name);
-    let mut forks: Vec<&Repo> = s.repos.values().filter(|r| r.parent.as_deref() == Some(&k)).collect();
+    let mut forks: Vec<&Repo> = s
+        .repos
+        .values()
+        .filter(|r| r.parent.as_deref() == Some(&k))
+        .collect();
     match req.q("sort").unwrap_or("newest") {
         "oldest" => forks.sort_by_key(|r| r.created_at),
         _ => forks.sort_by_key(|r| std::cmp::Reverse(r.created_at)),
@@ -281,7 +387,9 @@ fn list_forks(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
 }
 
 fn create_fork(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Reply {
-    let Some(login) = req.viewer.clone() else { return requires_auth() };
+    let Some(login) = req.viewer.clone() else {
+        return requires_auth();
+    };
     let now = Utc::now();
     let mut s = app.state();
     let upstream = find(&s, owner, name).expect("checked by caller").clone();
@@ -290,17 +398,30 @@ fn create_fork(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Reply {
         match s.account(org) {
             Some(a) if a.kind == "Organization" => {
                 if !s.can_write(&login, org) {
-                    return Reply::error(StatusCode::FORBIDDEN, "You do not have permission to create a fork in this organization.");
+                    return Reply::error(
+                        StatusCode::FORBIDDEN,
+                        "You do not have permission to create a fork in this organization.",
+                    );
                 }
             }
-            _ => return validation(json!([{"resource": "Fork", "field": "organization", "code": "invalid"}])),
+            _ => {
+                return validation(
+                    json!([{"resource": "Fork", "field": "organization", "code": "invalid"}]),
+                );
+            }
         }
     }
     if upstream.owner.eq_ignore_ascii_case(&target_owner) {
-        return custom("Repository", "A repository cannot be forked into its own owner's account.");
+        return custom(
+            "Repository",
+            "A repository cannot be forked into its own owner's account.",
+        );
     }
     if !upstream.allow_forking {
-        return Reply::error(StatusCode::FORBIDDEN, "Repository forking is disabled for this repository.");
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "Repository forking is disabled for this repository.",
+        );
     }
     // The fork network's root: a fork of a fork belongs to the same network.
     let root_key = {
@@ -323,20 +444,30 @@ fn create_fork(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Reply {
         }
     };
     // A second request returns the existing fork (also when it was renamed).
-    if let Some(existing) = s
-        .repos
-        .values()
-        .find(|r| r.owner.eq_ignore_ascii_case(&target_owner) && r.parent.is_some() && in_network(&s, r))
-    {
-        return Reply::json(StatusCode::ACCEPTED, json::full_repo(&app.urls, &s, existing, Some(&login)));
+    if let Some(existing) = s.repos.values().find(|r| {
+        r.owner.eq_ignore_ascii_case(&target_owner) && r.parent.is_some() && in_network(&s, r)
+    }) {
+        return Reply::json(
+            StatusCode::ACCEPTED,
+            json::full_repo(&app.urls, &s, existing, Some(&login)),
+        );
     }
     let fork_name = body_str(req, "name").unwrap_or(&upstream.name).to_string();
     if s.repo(&target_owner, &fork_name).is_some() {
-        return custom("Repository", &format!("{target_owner}/{fork_name} already exists and is not a fork of {}.", upstream.full_name()));
+        return custom(
+            "Repository",
+            &format!(
+                "{target_owner}/{fork_name} already exists and is not a fork of {}.",
+                upstream.full_name()
+            ),
+        );
     }
     let default_branch_only = body_bool(req, "default_branch_only").unwrap_or(false);
     let id = s.new_id();
-    let owner_display = s.account(&target_owner).map(|a| a.login.clone()).unwrap_or(target_owner.clone());
+    let owner_display = s
+        .account(&target_owner)
+        .map(|a| a.login.clone())
+        .unwrap_or(target_owner.clone());
     let fork = Repo {
         id,
         owner: owner_display,
@@ -363,7 +494,10 @@ fn create_fork(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Reply {
     let key = fork.key();
     s.repos.insert(key.clone(), fork);
     app.save(&s);
-    let reply = Reply::json(StatusCode::ACCEPTED, json::full_repo(&app.urls, &s, &s.repos[&key], Some(&login)));
+    let reply = Reply::json(
+        StatusCode::ACCEPTED,
+        json::full_repo(&app.urls, &s, &s.repos[&key], Some(&login)),
+    );
     drop(s);
     // The git repository is copied in the background; it is served once the delay is over.
     std::thread::spawn(move || {
@@ -421,10 +555,22 @@ fn get_branch(app: &App, owner: &str, name: &str, branch: &str) -> Reply {
 
 /// A `commit` object as in branch-with-protection.
 fn commit_json(dir: &Path, sha: &str, api: &str, urls: &Urls) -> Value {
-    let info = git(dir, &["show", "-s", "--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%T%x00%P%x00%B", sha]).unwrap_or_default();
+    let info = git(
+        dir,
+        &[
+            "show",
+            "-s",
+            "--format=%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%T%x00%P%x00%B",
+            sha,
+        ],
+    )
+    .unwrap_or_default();
     let f: Vec<&str> = info.splitn(9, '\0').collect();
     let g = |i: usize| f.get(i).copied().unwrap_or("");
-    let parents: Vec<Value> = g(7).split_whitespace().map(|p| json!({"sha": p, "url": format!("{api}/commits/{p}")})).collect();
+    let parents: Vec<Value> = g(7)
+        .split_whitespace()
+        .map(|p| json!({"sha": p, "url": format!("{api}/commits/{p}")}))
+        .collect();
     json!({
         "sha": sha, "node_id": "", "url": format!("{api}/commits/{sha}"),
         "html_url": format!("{}/commit/{sha}", urls.web), "comments_url": format!("{api}/commits/{sha}/comments"),
@@ -440,7 +586,9 @@ fn commit_json(dir: &Path, sha: &str, api: &str, urls: &Urls) -> Value {
 }
 
 fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 fn list_issues(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
@@ -450,20 +598,35 @@ fn list_issues(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     if !matches!(state_filter, "open" | "closed" | "all") {
         return validation(json!([{"resource": "Issue", "field": "state", "code": "invalid"}]));
     }
-    let labels: Vec<&str> = req.q("labels").map(|l| l.split(',').map(str::trim).filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+    let labels: Vec<&str> = req
+        .q("labels")
+        .map(|l| {
+            l.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
     let since = req.q("since").and_then(parse_time);
     let mut items: Vec<&Issue> = r
         .issues
         .iter()
         .filter(|i| state_filter == "all" || i.state == state_filter)
-        .filter(|i| labels.iter().all(|l| i.labels.iter().any(|x| x.eq_ignore_ascii_case(l))))
+        .filter(|i| {
+            labels
+                .iter()
+                .all(|l| i.labels.iter().any(|x| x.eq_ignore_ascii_case(l)))
+        })
         .filter(|i| match req.q("assignee") {
             None => true,
             Some("none") => i.assignees.is_empty(),
             Some("*") => !i.assignees.is_empty(),
             Some(a) => i.assignees.iter().any(|x| x.eq_ignore_ascii_case(a)),
         })
-        .filter(|i| req.q("creator").is_none_or(|c| i.user.eq_ignore_ascii_case(c)))
+        .filter(|i| {
+            req.q("creator")
+                .is_none_or(|c| i.user.eq_ignore_ascii_case(c))
+        })
         .filter(|i| since.is_none_or(|t| i.updated_at >= t))
         .collect();
     let comments = |i: &Issue| r.comments.iter().filter(|c| c.issue == i.number).count();
@@ -475,26 +638,47 @@ fn list_issues(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     if req.q("direction").unwrap_or("desc") == "desc" {
         items.reverse();
     }
-    let values = items.iter().map(|i| json::issue(&app.urls, &s, r, i)).collect();
+    let values = items
+        .iter()
+        .map(|i| json::issue(&app.urls, &s, r, i))
+        .collect();
     paginate(app, req, &path_of(req), values)
 }
 
 fn post_comment(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply {
-    let Some(login) = req.viewer.clone() else { return requires_auth() };
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+    let Some(login) = req.viewer.clone() else {
+        return requires_auth();
+    };
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     let Some(body) = body_str(req, "body").map(String::from) else {
-        return validation(json!([{"resource": "IssueComment", "field": "body", "code": "missing_field"}]));
+        return validation(
+            json!([{"resource": "IssueComment", "field": "body", "code": "missing_field"}]),
+        );
     };
     let mut s = app.state();
     let id = s.new_id();
     let now = Utc::now();
     let r = s.repo_mut(owner, name).expect("checked by caller");
     if r.archived {
-        return Reply::error(StatusCode::FORBIDDEN, "Repository was archived so is read-only.");
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "Repository was archived so is read-only.",
+        );
     }
-    let Some(issue) = r.issue_mut(number) else { return Reply::not_found() };
+    let Some(issue) = r.issue_mut(number) else {
+        return Reply::not_found();
+    };
     issue.updated_at = now;
-    let c = state::Comment { id, issue: number, user: login, body, created_at: now, updated_at: now };
+    let c = state::Comment {
+        id,
+        issue: number,
+        user: login,
+        body,
+        created_at: now,
+        updated_at: now,
+    };
     r.comments.push(c.clone());
     let key = r.key();
     app.save(&s);
@@ -503,20 +687,30 @@ fn post_comment(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply
 }
 
 fn add_assignees(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply {
-    let Some(login) = req.viewer.clone() else { return requires_auth() };
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+    let Some(login) = req.viewer.clone() else {
+        return requires_auth();
+    };
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     let wanted: Vec<String> = req
         .body
         .as_ref()
         .and_then(|b| b.get("assignees"))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     let mut s = app.state();
     let may_assign = s.can_write(&login, owner);
     let r = s.repo_mut(owner, name).expect("checked by caller");
     let owner_name = r.owner.clone();
-    let Some(issue) = r.issue_mut(number) else { return Reply::not_found() };
+    let Some(issue) = r.issue_mut(number) else {
+        return Reply::not_found();
+    };
     // As on GitHub: assignees the caller may not assign are silently left out.
     for w in wanted {
         let allowed = may_assign || w.eq_ignore_ascii_case(&owner_name);
@@ -537,10 +731,18 @@ pub fn references(text: &str, this_repo: &str) -> Vec<(String, u64)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     for (pos, _) in text.match_indices('#') {
-        let digits: String = text[pos + 1..].chars().take_while(char::is_ascii_digit).collect();
-        let Ok(n) = digits.parse::<u64>() else { continue };
+        let digits: String = text[pos + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let Ok(n) = digits.parse::<u64>() else {
+            continue;
+        };
         let before = &text[..pos];
-        let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(').map(|i| i + 1).unwrap_or(0);
+        let word_start = before
+            .rfind(|c: char| c.is_whitespace() || c == '(')
+            .map(|i| i + 1)
+            .unwrap_or(0);
         let prefix = &before[word_start..];
         let repo = if prefix.is_empty() {
             this_repo.to_string()
@@ -558,7 +760,9 @@ pub fn references(text: &str, this_repo: &str) -> Vec<(String, u64)> {
 }
 
 fn timeline(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply {
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     let s = app.state();
     let r = find(&s, owner, name).expect("checked by caller");
     if r.issue(number).is_none() {
@@ -569,7 +773,10 @@ fn timeline(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply {
     for other in s.repos.values() {
         for pr in other.issues.iter().filter(|i| i.pull.is_some()) {
             let text = format!("{}\n{}", pr.title, pr.body.clone().unwrap_or_default());
-            if references(&text, &other.key()).iter().any(|(k, num)| *k == target && *num == number) {
+            if references(&text, &other.key())
+                .iter()
+                .any(|(k, num)| *k == target && *num == number)
+            {
                 let mut source_issue = json::issue(&app.urls, &s, other, pr);
                 if let Value::Object(o) = &mut source_issue {
                     o.insert("repository".into(), json::repo(&app.urls, &s, other));
@@ -599,23 +806,39 @@ fn contents(app: &App, req: &Req, owner: &str, name: &str, path: &str) -> Reply 
     let (dir, full, default) = {
         let s = app.state();
         let r = find(&s, owner, name).expect("checked by caller");
-        (git_dir(&app.dir, &r.owner, &r.name), r.full_name(), r.default_branch.clone())
+        (
+            git_dir(&app.dir, &r.owner, &r.name),
+            r.full_name(),
+            r.default_branch.clone(),
+        )
     };
     let reference = req.q("ref").unwrap_or(&default).to_string();
     let path = path.trim_matches('/');
     let api = format!("{}/repos/{full}", app.urls.api);
     let entry = |kind: &str, p: &str, sha: &str, size: u64| {
         let url = format!("{api}/contents/{p}?ref={reference}");
-        let html = format!("{}/{full}/{}/{reference}/{p}", app.urls.web, if kind == "dir" { "tree" } else { "blob" });
-        let git_url = format!("{api}/git/{}/{sha}", if kind == "dir" { "trees" } else { "blobs" });
-        let download = (kind == "file").then(|| format!("{}/{full}/raw/{reference}/{p}", app.urls.web));
+        let html = format!(
+            "{}/{full}/{}/{reference}/{p}",
+            app.urls.web,
+            if kind == "dir" { "tree" } else { "blob" }
+        );
+        let git_url = format!(
+            "{api}/git/{}/{sha}",
+            if kind == "dir" { "trees" } else { "blobs" }
+        );
+        let download =
+            (kind == "file").then(|| format!("{}/{full}/raw/{reference}/{p}", app.urls.web));
         json!({
             "type": kind, "size": size, "name": p.rsplit('/').next().unwrap_or(p), "path": p, "sha": sha,
             "url": url, "git_url": git_url, "html_url": html, "download_url": download,
             "_links": {"self": format!("{api}/contents/{p}?ref={reference}"), "git": git_url, "html": html},
         })
     };
-    let spec = if path.is_empty() { format!("{reference}^{{tree}}") } else { format!("{reference}:{path}") };
+    let spec = if path.is_empty() {
+        format!("{reference}^{{tree}}")
+    } else {
+        format!("{reference}:{path}")
+    };
     let Some(kind) = git(&dir, &["cat-file", "-t", &spec]) else {
         return Reply::not_found();
     };
@@ -623,11 +846,26 @@ fn contents(app: &App, req: &Req, owner: &str, name: &str, path: &str) -> Reply 
         let listing = git(&dir, &["ls-tree", "-l", &spec]).unwrap_or_default();
         let mut items = Vec::new();
         for line in listing.lines() {
-            let Some((meta, file)) = line.split_once('\t') else { continue };
+            let Some((meta, file)) = line.split_once('\t') else {
+                continue;
+            };
             let m: Vec<&str> = meta.split_whitespace().collect();
-            let (t, sha, size) = (m.first().copied().unwrap_or(""), m.get(2).copied().unwrap_or(""), m.get(3).and_then(|x| x.parse().ok()).unwrap_or(0));
-            let p = if path.is_empty() { file.to_string() } else { format!("{path}/{file}") };
-            let kind = match t { "040000" => "dir", "160000" => "submodule", "120000" => "symlink", _ => "file" };
+            let (t, sha, size) = (
+                m.first().copied().unwrap_or(""),
+                m.get(2).copied().unwrap_or(""),
+                m.get(3).and_then(|x| x.parse().ok()).unwrap_or(0),
+            );
+            let p = if path.is_empty() {
+                file.to_string()
+            } else {
+                format!("{path}/{file}")
+            };
+            let kind = match t {
+                "040000" => "dir",
+                "160000" => "submodule",
+                "120000" => "symlink",
+                _ => "file",
+            };
             items.push(entry(kind, &p, sha, size));
         }
         return Reply::ok(Value::Array(items));
@@ -637,7 +875,11 @@ fn contents(app: &App, req: &Req, owner: &str, name: &str, path: &str) -> Reply 
     let mut v = entry("file", path, &sha, bytes.len() as u64);
     // GitHub wraps base64 at 60 columns with \n.
     let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
-    let wrapped: Vec<String> = encoded.as_bytes().chunks(60).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let wrapped: Vec<String> = encoded
+        .as_bytes()
+        .chunks(60)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
     if let Value::Object(o) = &mut v {
         o.insert("content".into(), Value::String(wrapped.join("\n") + "\n"));
         o.insert("encoding".into(), "base64".into());
@@ -649,16 +891,41 @@ fn contents(app: &App, req: &Req, owner: &str, name: &str, path: &str) -> Reply 
 pub fn web_page(app: &App, path: &str) -> Response {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let s = app.state();
-    let page = |title: &str, body: &str| Html(format!("<!doctype html><meta charset=utf-8><title>{0}</title><h1>{0}</h1>{1}", html_escape(title), body)).into_response();
+    let page = |title: &str, body: &str| {
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><title>{0}</title><h1>{0}</h1>{1}",
+            html_escape(title),
+            body
+        ))
+        .into_response()
+    };
     match segs.as_slice() {
-        [""] => page("contrib sandbox", "<p>A local GitHub stand-in for practice.</p>"),
+        [""] => page(
+            "contrib sandbox",
+            "<p>A local GitHub stand-in for practice.</p>",
+        ),
         [owner, name] => match s.repo(owner, name) {
-            Some(r) => page(&r.full_name(), &format!("<p>{}</p>", html_escape(r.description.as_deref().unwrap_or("")))),
+            Some(r) => page(
+                &r.full_name(),
+                &format!(
+                    "<p>{}</p>",
+                    html_escape(r.description.as_deref().unwrap_or(""))
+                ),
+            ),
             None => plain(StatusCode::NOT_FOUND, "Not Found"),
         },
         [owner, name, "issues" | "pull", n] => {
-            match s.repo(owner, name).and_then(|r| r.issue(n.parse().unwrap_or(0))) {
-                Some(i) => page(&format!("#{} {}", i.number, i.title), &format!("<pre>{}</pre>", html_escape(i.body.as_deref().unwrap_or("")))),
+            match s
+                .repo(owner, name)
+                .and_then(|r| r.issue(n.parse().unwrap_or(0)))
+            {
+                Some(i) => page(
+                    &format!("#{} {}", i.number, i.title),
+                    &format!(
+                        "<pre>{}</pre>",
+                        html_escape(i.body.as_deref().unwrap_or(""))
+                    ),
+                ),
                 None => plain(StatusCode::NOT_FOUND, "Not Found"),
             }
         }
@@ -667,11 +934,19 @@ pub fn web_page(app: &App, path: &str) -> Response {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Merges a pull request in the base repository: a merge commit on the base branch.
-pub fn merge_pull(root: &Path, repo_key: &str, issue: &mut Issue, user: &str, now: DateTime<Utc>) -> Result<String, String> {
+pub fn merge_pull(
+    root: &Path,
+    repo_key: &str,
+    issue: &mut Issue,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<String, String> {
     let (owner, name) = repo_key.split_once('/').ok_or("bad repo")?;
     let number = issue.number;
     let title = issue.title.clone();
@@ -686,8 +961,30 @@ pub fn merge_pull(root: &Path, repo_key: &str, issue: &mut Issue, user: &str, no
     let tree = git(&dir, &["merge-tree", "--write-tree", &base, &head]).ok_or("Merge conflict")?;
     let tree = tree.lines().next().unwrap_or("").to_string();
     let message = format!("Merge pull request #{number}\n\n{title}");
-    let commit = git(&dir, &["commit-tree", &tree, "-p", &base, "-p", &head, "-m", &message]).ok_or("could not merge")?;
-    git(&dir, &["update-ref", &format!("refs/heads/{}", pull.base_ref), &commit, &base]).ok_or("the base moved")?;
+    let commit = git(
+        &dir,
+        &[
+            "commit-tree",
+            &tree,
+            "-p",
+            &base,
+            "-p",
+            &head,
+            "-m",
+            &message,
+        ],
+    )
+    .ok_or("could not merge")?;
+    git(
+        &dir,
+        &[
+            "update-ref",
+            &format!("refs/heads/{}", pull.base_ref),
+            &commit,
+            &base,
+        ],
+    )
+    .ok_or("the base moved")?;
     pull.merged_at = Some(now);
     pull.merged_by = Some(user.to_string());
     pull.merge_commit_sha = Some(commit.clone());

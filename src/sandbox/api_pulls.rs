@@ -20,14 +20,20 @@ fn body_str<'a>(req: &'a Req, k: &str) -> Option<&'a str> {
 fn custom(resource: &str, message: &str) -> Reply {
     Reply::json(
         StatusCode::UNPROCESSABLE_ENTITY,
-        json::error("Validation Failed", Some(json!([{"resource": resource, "code": "custom", "message": message}]))),
+        json::error(
+            "Validation Failed",
+            Some(json!([{"resource": resource, "code": "custom", "message": message}])),
+        ),
     )
 }
 
 fn invalid(resource: &str, field: &str) -> Reply {
     Reply::json(
         StatusCode::UNPROCESSABLE_ENTITY,
-        json::error("Validation Failed", Some(json!([{"resource": resource, "field": field, "code": "invalid"}]))),
+        json::error(
+            "Validation Failed",
+            Some(json!([{"resource": resource, "field": field, "code": "invalid"}])),
+        ),
     )
 }
 
@@ -35,7 +41,9 @@ pub fn routes(app: &Arc<App>, req: &Req, owner: &str, name: &str, rest: &[&str])
     match (req.method.as_str(), rest) {
         ("GET", ["pulls"]) => list_pulls(app, req, owner, name),
         ("POST", ["pulls"]) => create_pull(app, req, owner, name),
-        ("GET", ["pulls", n]) => with_pull(app, owner, name, n, |u, s, r, i| Reply::ok(pull_json(u, s, r, i, true))),
+        ("GET", ["pulls", n]) => with_pull(app, owner, name, n, |u, s, r, i| {
+            Reply::ok(pull_json(u, s, r, i, true))
+        }),
         ("PATCH", ["pulls", n]) => patch_pull(app, req, owner, name, n),
         ("GET", ["pulls", n, "reviews"]) => with_pull(app, owner, name, n, |u, s, r, i| {
             let p = i.pull.as_ref().expect("a pull request");
@@ -68,11 +76,21 @@ pub fn routes(app: &Arc<App>, req: &Req, owner: &str, name: &str, rest: &[&str])
     }
 }
 
-fn with_pull(app: &App, owner: &str, name: &str, n: &str, f: impl FnOnce(&Urls, &State, &Repo, &Issue) -> Reply) -> Reply {
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+fn with_pull(
+    app: &App,
+    owner: &str,
+    name: &str,
+    n: &str,
+    f: impl FnOnce(&Urls, &State, &Repo, &Issue) -> Reply,
+) -> Reply {
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     refresh_head(app, owner, name, number);
     let s = app.state();
-    let Some(r) = s.repo(owner, name) else { return Reply::not_found() };
+    let Some(r) = s.repo(owner, name) else {
+        return Reply::not_found();
+    };
     match r.issue(number) {
         Some(i) if i.pull.is_some() => f(&app.urls, &s, r, i),
         _ => Reply::not_found(),
@@ -85,23 +103,43 @@ fn refresh_head(app: &App, owner: &str, name: &str, number: u64) {
     let (base_dir, head_dir, head_ref, old) = {
         let s = app.state();
         let Some(r) = s.repo(owner, name) else { return };
-        let Some(p) = r.issue(number).and_then(|i| i.pull.as_ref()) else { return };
+        let Some(p) = r.issue(number).and_then(|i| i.pull.as_ref()) else {
+            return;
+        };
         if p.merged_at.is_some() {
             return;
         }
-        let Some(h) = s.repos.get(&p.head_repo) else { return };
-        (git_dir(&app.dir, &r.owner, &r.name), git_dir(&app.dir, &h.owner, &h.name), p.head_ref.clone(), p.head_sha.clone())
+        let Some(h) = s.repos.get(&p.head_repo) else {
+            return;
+        };
+        (
+            git_dir(&app.dir, &r.owner, &r.name),
+            git_dir(&app.dir, &h.owner, &h.name),
+            p.head_ref.clone(),
+            p.head_sha.clone(),
+        )
     };
-    let Some(sha) = branch_sha(&head_dir, &head_ref) else { return };
+    let Some(sha) = branch_sha(&head_dir, &head_ref) else {
+        return;
+    };
     if sha == old {
         return;
     }
     let dst = format!("+refs/heads/{head_ref}:refs/pull/{number}/head");
-    if git(&base_dir, &["fetch", "--quiet", &head_dir.to_string_lossy(), &dst]).is_none() {
+    if git(
+        &base_dir,
+        &["fetch", "--quiet", &head_dir.to_string_lossy(), &dst],
+    )
+    .is_none()
+    {
         return;
     }
     let mut s = app.state();
-    if let Some(p) = s.repo_mut(owner, name).and_then(|r| r.issue_mut(number)).and_then(|i| i.pull.as_mut()) {
+    if let Some(p) = s
+        .repo_mut(owner, name)
+        .and_then(|r| r.issue_mut(number))
+        .and_then(|i| i.pull.as_mut())
+    {
         p.head_sha = sha;
     }
     app.save(&s);
@@ -163,7 +201,11 @@ fn list_pulls(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     let numbers: Vec<u64> = {
         let s = app.state();
         let r = s.repo(owner, name).expect("checked by caller");
-        r.issues.iter().filter(|i| i.pull.is_some() && i.state == "open").map(|i| i.number).collect()
+        r.issues
+            .iter()
+            .filter(|i| i.pull.is_some() && i.state == "open")
+            .map(|i| i.number)
+            .collect()
     };
     for n in numbers {
         refresh_head(app, owner, name, n);
@@ -180,7 +222,11 @@ fn list_pulls(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
         .filter(|i| state == "all" || i.state == state)
         .filter(|i| {
             let p = i.pull.as_ref().expect("filtered");
-            let head_owner = s.repos.get(&p.head_repo).map(|h| h.owner.to_ascii_lowercase()).unwrap_or_default();
+            let head_owner = s
+                .repos
+                .get(&p.head_repo)
+                .map(|h| h.owner.to_ascii_lowercase())
+                .unwrap_or_default();
             head.as_ref().is_none_or(|h| match h.split_once(':') {
                 Some((o, b)) => o == head_owner && b == p.head_ref.to_ascii_lowercase(),
                 None => h == &head_owner,
@@ -188,32 +234,71 @@ fn list_pulls(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
         })
         .collect();
     items.sort_by_key(|i| std::cmp::Reverse(i.created_at));
-    let values: Vec<Value> = items.iter().map(|i| pull_json(&app.urls, &s, r, i, false)).collect();
-    let per_page = req.q("per_page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(30).clamp(1, 100);
-    let page = req.q("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
-    Reply::ok(Value::Array(values.into_iter().skip((page - 1) * per_page).take(per_page).collect()))
+    let values: Vec<Value> = items
+        .iter()
+        .map(|i| pull_json(&app.urls, &s, r, i, false))
+        .collect();
+    let per_page = req
+        .q("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req
+        .q("page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    Reply::ok(Value::Array(
+        values
+            .into_iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .collect(),
+    ))
 }
 
 fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     let Some(login) = req.viewer.clone() else {
         return Reply::error(StatusCode::UNAUTHORIZED, "Requires authentication");
     };
-    let (Some(title), Some(head), Some(base)) = (body_str(req, "title"), body_str(req, "head"), body_str(req, "base")) else {
+    let (Some(title), Some(head), Some(base)) = (
+        body_str(req, "title"),
+        body_str(req, "head"),
+        body_str(req, "base"),
+    ) else {
         return Reply::json(
             StatusCode::UNPROCESSABLE_ENTITY,
-            json::error("Validation Failed", Some(json!([{"resource": "PullRequest", "field": "title", "code": "missing_field"}]))),
+            json::error(
+                "Validation Failed",
+                Some(
+                    json!([{"resource": "PullRequest", "field": "title", "code": "missing_field"}]),
+                ),
+            ),
         );
     };
     let (title, head, base) = (title.to_string(), head.to_string(), base.to_string());
     let body = body_str(req, "body").map(String::from);
-    let draft = req.body.as_ref().and_then(|b| b.get("draft")).and_then(Value::as_bool).unwrap_or(false);
-    let mcm = req.body.as_ref().and_then(|b| b.get("maintainer_can_modify")).and_then(Value::as_bool).unwrap_or(true);
+    let draft = req
+        .body
+        .as_ref()
+        .and_then(|b| b.get("draft"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let mcm = req
+        .body
+        .as_ref()
+        .and_then(|b| b.get("maintainer_can_modify"))
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
 
     let (base_repo, head_repo) = {
         let s = app.state();
         let r = s.repo(owner, name).expect("checked by caller").clone();
         if r.archived {
-            return Reply::error(StatusCode::FORBIDDEN, "Repository was archived so is read-only.");
+            return Reply::error(
+                StatusCode::FORBIDDEN,
+                "Repository was archived so is read-only.",
+            );
         }
         let (head_owner, head_branch) = match head.split_once(':') {
             Some((o, b)) => (o.to_string(), b.to_string()),
@@ -231,7 +316,10 @@ fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
         let h = if head_owner.eq_ignore_ascii_case(&r.owner) {
             Some(r.clone())
         } else {
-            s.repos.values().find(|x| x.owner.eq_ignore_ascii_case(&head_owner) && root(&x.key()) == base_root).cloned()
+            s.repos
+                .values()
+                .find(|x| x.owner.eq_ignore_ascii_case(&head_owner) && root(&x.key()) == base_root)
+                .cloned()
         };
         match h {
             Some(h) => (r, (h, head_branch)),
@@ -252,27 +340,54 @@ fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
         let s = app.state();
         let r = s.repo(owner, name).expect("checked by caller");
         let exists = r.issues.iter().any(|i| {
-            i.state == "open" && i.pull.as_ref().is_some_and(|p| p.head_repo == head_repo.key() && p.head_ref == head_branch && p.base_ref == base)
+            i.state == "open"
+                && i.pull.as_ref().is_some_and(|p| {
+                    p.head_repo == head_repo.key()
+                        && p.head_ref == head_branch
+                        && p.base_ref == base
+                })
         });
         if exists {
-            return custom("PullRequest", &format!("A pull request already exists for {label}."));
+            return custom(
+                "PullRequest",
+                &format!("A pull request already exists for {label}."),
+            );
         }
     }
     // Copy the head's commits into the base repository, as GitHub does.
     let number = {
         let s = app.state();
-        s.repo(owner, name).expect("checked by caller").next_number()
+        s.repo(owner, name)
+            .expect("checked by caller")
+            .next_number()
     };
     let dst = format!("+refs/heads/{head_branch}:refs/pull/{number}/head");
-    if git(&base_dir, &["fetch", "--quiet", &head_dir.to_string_lossy(), &dst]).is_none() {
-        return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "could not read the head branch");
+    if git(
+        &base_dir,
+        &["fetch", "--quiet", &head_dir.to_string_lossy(), &dst],
+    )
+    .is_none()
+    {
+        return Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not read the head branch",
+        );
     }
-    let ahead = git(&base_dir, &["rev-list", "--count", &format!("{base_sha}..{head_sha}")])
-        .and_then(|n| n.parse::<u64>().ok())
-        .unwrap_or(0);
+    let ahead = git(
+        &base_dir,
+        &["rev-list", "--count", &format!("{base_sha}..{head_sha}")],
+    )
+    .and_then(|n| n.parse::<u64>().ok())
+    .unwrap_or(0);
     if ahead == 0 {
-        let _ = git(&base_dir, &["update-ref", "-d", &format!("refs/pull/{number}/head")]);
-        return custom("PullRequest", &format!("No commits between {base} and {label}"));
+        let _ = git(
+            &base_dir,
+            &["update-ref", "-d", &format!("refs/pull/{number}/head")],
+        );
+        return custom(
+            "PullRequest",
+            &format!("No commits between {base} and {label}"),
+        );
     }
     let now = Utc::now();
     let mut s = app.state();
@@ -310,21 +425,32 @@ fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     app.save(&s);
     let r = &s.repos[&k];
     let i = r.issue(number).expect("just added");
-    Reply::json(StatusCode::CREATED, pull_json(&app.urls, &s, r, i, true))
-        .header("location", format!("{}/repos/{}/pulls/{number}", app.urls.api, r.full_name()))
+    Reply::json(StatusCode::CREATED, pull_json(&app.urls, &s, r, i, true)).header(
+        "location",
+        format!("{}/repos/{}/pulls/{number}", app.urls.api, r.full_name()),
+    )
 }
 
 fn patch_pull(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Reply {
     let Some(login) = req.viewer.clone() else {
         return Reply::error(StatusCode::UNAUTHORIZED, "Requires authentication");
     };
-    let Ok(number) = n.parse::<u64>() else { return Reply::not_found() };
+    let Ok(number) = n.parse::<u64>() else {
+        return Reply::not_found();
+    };
     let mut s = app.state();
     let is_maintainer = s.can_write(&login, owner);
-    let Some(r) = s.repo_mut(owner, name) else { return Reply::not_found() };
-    let Some(i) = r.issue_mut(number).filter(|i| i.pull.is_some()) else { return Reply::not_found() };
+    let Some(r) = s.repo_mut(owner, name) else {
+        return Reply::not_found();
+    };
+    let Some(i) = r.issue_mut(number).filter(|i| i.pull.is_some()) else {
+        return Reply::not_found();
+    };
     if !is_maintainer && !i.user.eq_ignore_ascii_case(&login) {
-        return Reply::error(StatusCode::FORBIDDEN, "You do not have permission to update this pull request.");
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "You do not have permission to update this pull request.",
+        );
     }
     if let Some(t) = body_str(req, "title") {
         i.title = t.to_string();
@@ -359,14 +485,25 @@ fn resolve_sha(app: &App, owner: &str, name: &str, reference: &str) -> Option<(S
     let sha = if reference.len() == 40 && reference.chars().all(|c| c.is_ascii_hexdigit()) {
         reference.to_string()
     } else {
-        git(&dir, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])?
+        git(
+            &dir,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{reference}^{{commit}}"),
+            ],
+        )?
     };
     Some((sha, r))
 }
 
 fn check_runs(app: &App, owner: &str, name: &str, reference: &str) -> Reply {
     let Some((sha, r)) = resolve_sha(app, owner, name, reference) else {
-        return Reply::error(StatusCode::UNPROCESSABLE_ENTITY, &format!("No commit found for SHA: {reference}"));
+        return Reply::error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("No commit found for SHA: {reference}"),
+        );
     };
     let runs: Vec<Value> = r
         .check_runs
@@ -394,8 +531,12 @@ fn combined_status(app: &App, owner: &str, name: &str, reference: &str) -> Reply
         return Reply::not_found();
     };
     let s = app.state();
-    let statuses: Vec<&super::state::CommitStatus> = r.statuses.iter().filter(|c| c.sha == sha).collect();
-    let state = if statuses.iter().any(|c| c.state == "failure" || c.state == "error") {
+    let statuses: Vec<&super::state::CommitStatus> =
+        r.statuses.iter().filter(|c| c.sha == sha).collect();
+    let state = if statuses
+        .iter()
+        .any(|c| c.state == "failure" || c.state == "error")
+    {
         "failure"
     } else if statuses.is_empty() || statuses.iter().any(|c| c.state == "pending") {
         "pending"
@@ -422,7 +563,10 @@ pub fn merge_upstream(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Rep
         return Reply::error(StatusCode::UNAUTHORIZED, "Requires authentication");
     };
     let Some(branch) = body_str(req, "branch").map(String::from) else {
-        return Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("Invalid request.\n\n\"branch\" wasn't supplied.", None));
+        return Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json::error("Invalid request.\n\n\"branch\" wasn't supplied.", None),
+        );
     };
     let (fork, parent) = {
         let s = app.state();
@@ -431,21 +575,42 @@ pub fn merge_upstream(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Rep
             return Reply::error(StatusCode::FORBIDDEN, "Must have push access to repository");
         }
         let Some(parent) = fork.parent.as_ref().and_then(|k| s.repos.get(k)).cloned() else {
-            return Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("This repository is not a fork.", None));
+            return Reply::json(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json::error("This repository is not a fork.", None),
+            );
         };
         (fork, parent)
     };
     let fork_dir = git_dir(&app.dir, &fork.owner, &fork.name);
     let parent_dir = git_dir(&app.dir, &parent.owner, &parent.name);
     let Some(theirs) = branch_sha(&parent_dir, &branch) else {
-        return Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("Branch not found in upstream.", None));
+        return Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json::error("Branch not found in upstream.", None),
+        );
     };
     let ours = branch_sha(&fork_dir, &branch);
     if ours.as_deref() == Some(theirs.as_str()) {
-        return Reply::ok(json!({"message": "This branch is not behind the upstream", "merge_type": "none", "base_branch": format!("{}:{branch}", parent.owner)}));
+        return Reply::ok(
+            json!({"message": "This branch is not behind the upstream", "merge_type": "none", "base_branch": format!("{}:{branch}", parent.owner)}),
+        );
     }
-    if git(&fork_dir, &["fetch", "--quiet", &parent_dir.to_string_lossy(), &format!("refs/heads/{branch}:refs/contrib-upstream")]).is_none() {
-        return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "could not fetch upstream");
+    if git(
+        &fork_dir,
+        &[
+            "fetch",
+            "--quiet",
+            &parent_dir.to_string_lossy(),
+            &format!("refs/heads/{branch}:refs/contrib-upstream"),
+        ],
+    )
+    .is_none()
+    {
+        return Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not fetch upstream",
+        );
     }
     let ff = match &ours {
         None => true,
@@ -453,10 +618,18 @@ pub fn merge_upstream(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Rep
     };
     let _ = git(&fork_dir, &["update-ref", "-d", "refs/contrib-upstream"]);
     if !ff {
-        return Reply::json(StatusCode::CONFLICT, json::error("There are merge conflicts", None));
+        return Reply::json(
+            StatusCode::CONFLICT,
+            json::error("There are merge conflicts", None),
+        );
     }
-    git(&fork_dir, &["update-ref", &format!("refs/heads/{branch}"), &theirs]);
-    Reply::ok(json!({"message": format!("Successfully fetched and fast-forwarded from upstream {}:{branch}.", parent.owner), "merge_type": "fast-forward", "base_branch": format!("{}:{branch}", parent.owner)}))
+    git(
+        &fork_dir,
+        &["update-ref", &format!("refs/heads/{branch}"), &theirs],
+    );
+    Reply::ok(
+        json!({"message": format!("Successfully fetched and fast-forwarded from upstream {}:{branch}.", parent.owner), "merge_type": "fast-forward", "base_branch": format!("{}:{branch}", parent.owner)}),
+    )
 }
 
 /// `GET /search/issues`: the qualifiers contrib uses.
@@ -464,12 +637,25 @@ pub fn search_issues(app: &App, req: &Req) -> Reply {
     let Some(q) = req.q("q").map(String::from) else {
         return Reply::json(
             StatusCode::UNPROCESSABLE_ENTITY,
-            json::error("Validation Failed", Some(json!([{"resource": "Search", "field": "q", "code": "missing"}]))),
+            json::error(
+                "Validation Failed",
+                Some(json!([{"resource": "Search", "field": "q", "code": "missing"}])),
+            ),
         );
     };
     let query = match super::search::Query::parse(&q) {
         Ok(query) => query,
-        Err(message) => return Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("Validation Failed", Some(json!([{"message": message, "resource": "Search", "field": "q", "code": "invalid"}])))),
+        Err(message) => {
+            return Reply::json(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json::error(
+                    "Validation Failed",
+                    Some(
+                        json!([{"message": message, "resource": "Search", "field": "q", "code": "invalid"}]),
+                    ),
+                ),
+            );
+        }
     };
     let s = app.state();
     let mut hits: Vec<(&Repo, &Issue)> = Vec::new();
@@ -491,11 +677,22 @@ pub fn search_issues(app: &App, req: &Req) -> Reply {
         hits.reverse();
     }
     let total = hits.len();
-    let per_page = req.q("per_page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(30).clamp(1, 100);
-    let page = req.q("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let per_page = req
+        .q("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req
+        .q("page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
     // GitHub serves only the first 1000 results of any search.
     if (page - 1) * per_page >= 1000 && total > 0 {
-        return Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json::error("Only the first 1000 search results are available", None));
+        return Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json::error("Only the first 1000 search results are available", None),
+        );
     }
     let reachable = total.min(1000);
     let items: Vec<Value> = hits
@@ -512,11 +709,16 @@ pub fn search_issues(app: &App, req: &Req) -> Reply {
         })
         .collect();
     let last = reachable.div_ceil(per_page).max(1);
-    let mut reply = Reply::ok(json!({"total_count": total, "incomplete_results": false, "items": items}));
+    let mut reply =
+        Reply::ok(json!({"total_count": total, "incomplete_results": false, "items": items}));
     if last > 1 {
         let link = |p: usize| {
             let qs = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs([("q", q.as_str()), ("per_page", &per_page.to_string()), ("page", &p.to_string())])
+                .extend_pairs([
+                    ("q", q.as_str()),
+                    ("per_page", &per_page.to_string()),
+                    ("page", &p.to_string()),
+                ])
                 .finish();
             format!("<{}/search/issues?{qs}>", app.urls.api)
         };

@@ -24,16 +24,26 @@ fn split(path: &str) -> Option<(String, String, String)> {
     let owner = parts.next()?;
     let repo = parts.next()?;
     let rest = parts.next()?;
-    let known = rest == "info/refs" || rest == "git-upload-pack" || rest == "git-receive-pack" || rest == "HEAD";
+    let known = rest == "info/refs"
+        || rest == "git-upload-pack"
+        || rest == "git-receive-pack"
+        || rest == "HEAD";
     if owner.is_empty() || repo.is_empty() || !known {
         return None;
     }
-    Some((owner.to_string(), repo.trim_end_matches(".git").to_string(), rest.to_string()))
+    Some((
+        owner.to_string(),
+        repo.trim_end_matches(".git").to_string(),
+        rest.to_string(),
+    ))
 }
 
 fn unauthorized(message: &str) -> Response {
     let mut r = plain(StatusCode::UNAUTHORIZED, message);
-    r.headers_mut().insert(header::WWW_AUTHENTICATE, "Basic realm=\"GitHub\"".parse().expect("static header"));
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        "Basic realm=\"GitHub\"".parse().expect("static header"),
+    );
     r
 }
 
@@ -48,11 +58,16 @@ pub async fn handle(
     let Some((owner, repo, rest)) = split(path) else {
         return plain(StatusCode::NOT_FOUND, "Not Found");
     };
-    let is_push = rest == "git-receive-pack" || query.is_some_and(|q| q.contains("service=git-receive-pack"));
+    let is_push =
+        rest == "git-receive-pack" || query.is_some_and(|q| q.contains("service=git-receive-pack"));
     let login = match token_of(headers) {
         Some(token) => match app.state().tokens.get(&token) {
             Some(info) => Some(info.login.clone()),
-            None => return unauthorized("Invalid username or token. Password authentication is not supported for Git operations."),
+            None => {
+                return unauthorized(
+                    "Invalid username or token. Password authentication is not supported for Git operations.",
+                );
+            }
         },
         None => None,
     };
@@ -62,7 +77,11 @@ pub async fn handle(
             None => return plain(StatusCode::NOT_FOUND, "Repository not found."),
             Some(r) => {
                 let ready = r.git_ready_at.is_none_or(|t| t <= chrono::Utc::now());
-                (ready, git_dir(&app.dir, &r.owner, &r.name), (r.owner.clone(), r.name.clone()))
+                (
+                    ready,
+                    git_dir(&app.dir, &r.owner, &r.name),
+                    (r.owner.clone(), r.name.clone()),
+                )
             }
         }
     };
@@ -77,7 +96,10 @@ pub async fn handle(
         if !app.state().can_write(login, &canonical.0) {
             return plain(
                 StatusCode::FORBIDDEN,
-                &format!("Permission to {}/{}.git denied to {login}.", canonical.0, canonical.1),
+                &format!(
+                    "Permission to {}/{}.git denied to {login}.",
+                    canonical.0, canonical.1
+                ),
             );
         }
     }
@@ -112,7 +134,12 @@ pub async fn handle(
     }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
-        Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &format!("could not run git http-backend: {e}")),
+        Err(e) => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("could not run git http-backend: {e}"),
+            );
+        }
     };
     // Feed the request body while the CGI runs (a large push would fill the pipe otherwise).
     if let Some(mut stdin) = child.stdin.take() {
@@ -127,7 +154,10 @@ pub async fn handle(
         });
     }
     let Some(stdout) = child.stdout.take() else {
-        return plain(StatusCode::INTERNAL_SERVER_ERROR, "git http-backend gave no output");
+        return plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "git http-backend gave no output",
+        );
     };
     let mut reader = BufReader::with_capacity(256 * 1024, stdout);
     let mut status = StatusCode::OK;
@@ -145,7 +175,12 @@ pub async fn handle(
         if let Some((k, v)) = line.split_once(':') {
             let (k, v) = (k.trim(), v.trim());
             if k.eq_ignore_ascii_case("status") {
-                status = v.split_whitespace().next().and_then(|c| c.parse().ok()).and_then(|c| StatusCode::from_u16(c).ok()).unwrap_or(StatusCode::OK);
+                status = v
+                    .split_whitespace()
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                    .unwrap_or(StatusCode::OK);
             } else {
                 out_headers.push((k.to_string(), v.to_string()));
             }
@@ -180,7 +215,10 @@ pub async fn handle(
     });
     let mut response = (status, Body::from_stream(stream)).into_response();
     for (k, v) in out_headers {
-        if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k), header::HeaderValue::from_str(&v)) {
+        if let (Ok(k), Ok(v)) = (
+            header::HeaderName::try_from(k),
+            header::HeaderValue::from_str(&v),
+        ) {
             response.headers_mut().insert(k, v);
         }
     }

@@ -65,7 +65,11 @@ fn ghost(login: &str) -> Account {
 /// `public-user`, or `private-user` for the token's owner.
 pub fn full_user(u: &Urls, s: &State, a: &Account, private: bool) -> Value {
     let mut v = simple_user(u, a);
-    let public_repos = s.repos.values().filter(|r| r.owner.eq_ignore_ascii_case(&a.login)).count();
+    let public_repos = s
+        .repos
+        .values()
+        .filter(|r| r.owner.eq_ignore_ascii_case(&a.login))
+        .count();
     let extra = json!({
         "name": a.name, "company": null, "blog": "", "location": null,
         "email": a.emails.first(), "hireable": null, "bio": null, "twitter_username": null,
@@ -100,9 +104,16 @@ fn owner_of(u: &Urls, s: &State, r: &Repo) -> Value {
 pub fn repo(u: &Urls, s: &State, r: &Repo) -> Value {
     let full = r.full_name();
     let api = format!("{}/repos/{full}", u.api);
-    let forks = s.repos.values().filter(|x| x.parent.as_deref() == Some(&r.key())).count();
+    let forks = s
+        .repos
+        .values()
+        .filter(|x| x.parent.as_deref() == Some(&r.key()))
+        .count();
     let open_issues = r.issues.iter().filter(|i| i.state == "open").count();
-    let host = u.web.trim_start_matches("http://").trim_start_matches("https://");
+    let host = u
+        .web
+        .trim_start_matches("http://")
+        .trim_start_matches("https://");
     json!({
         "id": r.id, "node_id": node_id("Repository", r.id), "name": r.name, "full_name": full,
         "owner": owner_of(u, s, r), "private": false, "visibility": "public",
@@ -179,7 +190,10 @@ pub fn full_repo(u: &Urls, s: &State, r: &Repo, viewer: Option<&str>) -> Value {
         while let Some(up) = source.parent.as_ref().and_then(|k| s.repos.get(k)) {
             source = up;
         }
-        merge(&mut v, json!({"parent": repo(u, s, parent), "source": repo(u, s, source)}));
+        merge(
+            &mut v,
+            json!({"parent": repo(u, s, parent), "source": repo(u, s, source)}),
+        );
     }
     v
 }
@@ -193,7 +207,9 @@ pub fn label(u: &Urls, r: &Repo, l: &Label) -> Value {
 }
 
 pub fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 fn labels_of(u: &Urls, r: &Repo, i: &Issue) -> Vec<Value> {
@@ -207,7 +223,9 @@ fn labels_of(u: &Urls, r: &Repo, i: &Issue) -> Vec<Value> {
 fn author_association(s: &State, r: &Repo, login: &str) -> &'static str {
     if s.can_write(login, &r.owner) {
         "OWNER"
-    } else if r.issues.iter().any(|i| i.user.eq_ignore_ascii_case(login) && i.pull.as_ref().is_some_and(|p| p.merged_at.is_some())) {
+    } else if r.issues.iter().any(|i| {
+        i.user.eq_ignore_ascii_case(login) && i.pull.as_ref().is_some_and(|p| p.merged_at.is_some())
+    }) {
         "CONTRIBUTOR"
     } else {
         "NONE"

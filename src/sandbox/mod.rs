@@ -83,14 +83,17 @@ impl Sandbox {
                 {
                     Ok(rt) => rt,
                     Err(e) => {
-                        let _ = ready_tx.send(Err(Error::bug("could not start the sandbox runtime").cause(e.to_string())));
+                        let _ = ready_tx
+                            .send(Err(Error::bug("could not start the sandbox runtime")
+                                .cause(e.to_string())));
                         return;
                     }
                 };
                 runtime.block_on(async move {
                     match server::bind(options).await {
                         Ok((listener, app)) => {
-                            let _ = ready_tx.send(Ok((listener.local_addr().ok(), app.you_token())));
+                            let _ =
+                                ready_tx.send(Ok((listener.local_addr().ok(), app.you_token())));
                             server::serve(listener, app, async {
                                 let _ = shutdown_rx.await;
                             })
@@ -107,7 +110,13 @@ impl Sandbox {
             .recv()
             .map_err(|_| Error::bug("the sandbox stopped while starting"))??;
         let addr = addr.ok_or_else(|| Error::bug("the sandbox has no address"))?;
-        Ok(Self { addr, token, dir, shutdown: Some(shutdown_tx), thread: Some(thread) })
+        Ok(Self {
+            addr,
+            token,
+            dir,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        })
     }
 
     /// `http://127.0.0.1:PORT/api/v3`
@@ -152,7 +161,10 @@ pub fn temp_dir() -> Result<tempfile::TempDir> {
     tempfile::Builder::new()
         .prefix("contrib-sandbox-")
         .tempdir()
-        .map_err(|e| Error::failed("could not make a temporary directory for the sandbox").cause(e.to_string()))
+        .map_err(|e| {
+            Error::failed("could not make a temporary directory for the sandbox")
+                .cause(e.to_string())
+        })
 }
 
 fn io_err(what: String, path: &Path, e: std::io::Error) -> Error {

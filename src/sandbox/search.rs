@@ -56,7 +56,10 @@ impl Query {
             let term = match token.split_once(':') {
                 Some((k, v)) => {
                     let v = v.to_string();
-                    match (k.to_ascii_lowercase().as_str(), v.to_ascii_lowercase().as_str()) {
+                    match (
+                        k.to_ascii_lowercase().as_str(),
+                        v.to_ascii_lowercase().as_str(),
+                    ) {
                         ("repo", _) => Term::Repo(v.to_ascii_lowercase()),
                         ("org", _) => Term::Org(v.to_ascii_lowercase()),
                         ("user", _) => Term::User(v.to_ascii_lowercase()),
@@ -64,13 +67,22 @@ impl Query {
                         ("is" | "type", "pr" | "pull-request") => Term::IsIssue(false),
                         ("is" | "state", "open") => Term::Open(true),
                         ("is" | "state", "closed") => Term::Open(false),
-                        ("label", _) => Term::Label(v.split(',').map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()).collect()),
+                        ("label", _) => Term::Label(
+                            v.split(',')
+                                .map(|l| l.trim().to_lowercase())
+                                .filter(|l| !l.is_empty())
+                                .collect(),
+                        ),
                         ("no", "assignee") => Term::NoAssignee,
                         ("linked", "pr") => Term::LinkedPr(true),
                         ("language", _) => Term::Language(v.to_ascii_lowercase()),
                         ("archived", "true") => Term::Archived(true),
                         ("archived", "false") => Term::Archived(false),
-                        _ => return Err(format!("The qualifier '{k}:{v}' is not supported by this sandbox")),
+                        _ => {
+                            return Err(format!(
+                                "The qualifier '{k}:{v}' is not supported by this sandbox"
+                            ));
+                        }
                     }
                 }
                 None => Term::Text(token.to_lowercase()),
@@ -81,7 +93,9 @@ impl Query {
     }
 
     pub fn matches(&self, s: &State, r: &Repo, i: &Issue) -> bool {
-        self.terms.iter().all(|(negated, term)| self.term(s, r, i, term) != *negated)
+        self.terms
+            .iter()
+            .all(|(negated, term)| self.term(s, r, i, term) != *negated)
     }
 
     fn term(&self, s: &State, r: &Repo, i: &Issue, term: &Term) -> bool {
@@ -93,10 +107,14 @@ impl Query {
             Term::Label(any) => i.labels.iter().any(|l| any.contains(&l.to_lowercase())),
             Term::NoAssignee => i.assignees.is_empty(),
             Term::LinkedPr(_) => linked_pr(s, r, i),
-            Term::Language(l) => r.language.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l)),
+            Term::Language(l) => r
+                .language
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(l)),
             Term::Archived(a) => r.archived == *a,
             Term::Text(t) => {
-                i.title.to_lowercase().contains(t) || i.body.as_deref().unwrap_or("").to_lowercase().contains(t)
+                i.title.to_lowercase().contains(t)
+                    || i.body.as_deref().unwrap_or("").to_lowercase().contains(t)
             }
         }
     }
@@ -104,16 +122,24 @@ impl Query {
 
 /// An open pull request that says it closes this issue.
 fn linked_pr(s: &State, r: &Repo, i: &Issue) -> bool {
-    const WORDS: [&str; 9] = ["close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved"];
+    const WORDS: [&str; 9] = [
+        "close", "closes", "closed", "fix", "fixes", "fixed", "resolve", "resolves", "resolved",
+    ];
     s.repos.values().any(|other| {
-        other.issues.iter().filter(|p| p.pull.is_some() && p.state == "open").any(|p| {
-            let body = p.body.as_deref().unwrap_or("").to_lowercase();
-            let words: Vec<&str> = body.split_whitespace().collect();
-            words.windows(2).any(|w| {
-                WORDS.contains(&w[0].trim_end_matches(':'))
-                    && super::api::references(w[1], &other.key()).iter().any(|(k, n)| *k == r.key() && *n == i.number)
+        other
+            .issues
+            .iter()
+            .filter(|p| p.pull.is_some() && p.state == "open")
+            .any(|p| {
+                let body = p.body.as_deref().unwrap_or("").to_lowercase();
+                let words: Vec<&str> = body.split_whitespace().collect();
+                words.windows(2).any(|w| {
+                    WORDS.contains(&w[0].trim_end_matches(':'))
+                        && super::api::references(w[1], &other.key())
+                            .iter()
+                            .any(|(k, n)| *k == r.key() && *n == i.number)
+                })
             })
-        })
     })
 }
 
@@ -125,7 +151,13 @@ mod tests {
     fn parses_quoted_labels_negation_and_or() {
         let q = Query::parse(r#"is:issue is:open label:"good first issue",E-easy -linked:pr no:assignee repo:Practice/Hello"#).unwrap();
         assert_eq!(q.terms[0], (false, Term::IsIssue(true)));
-        assert_eq!(q.terms[2], (false, Term::Label(vec!["good first issue".into(), "e-easy".into()])));
+        assert_eq!(
+            q.terms[2],
+            (
+                false,
+                Term::Label(vec!["good first issue".into(), "e-easy".into()])
+            )
+        );
         assert_eq!(q.terms[3], (true, Term::LinkedPr(true)));
         assert_eq!(q.terms[5], (false, Term::Repo("practice/hello".into())));
         assert!(Query::parse("bogus:thing").is_err());

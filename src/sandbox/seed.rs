@@ -132,7 +132,10 @@ pub fn random_token() -> String {
         let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
         bytes = (nanos as u128).to_le_bytes();
     }
-    format!("sbx_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sbx_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 /// Only the user `you`.
@@ -141,13 +144,19 @@ pub fn empty() -> State {
     s.add_account("you", "User", Some("You (practice)".into()));
     s.tokens.insert(
         random_token(),
-        TokenInfo { login: "you".into(), scopes: Some(vec!["repo".into(), "read:org".into(), "user:email".into()]) },
+        TokenInfo {
+            login: "you".into(),
+            scopes: Some(vec!["repo".into(), "read:org".into(), "user:email".into()]),
+        },
     );
     s
 }
 
 fn seed_error(what: impl Into<String>) -> Error {
-    Error::bug(format!("could not build the practice data: {}", what.into()))
+    Error::bug(format!(
+        "could not build the practice data: {}",
+        what.into()
+    ))
 }
 
 pub fn practice(root: &Path) -> Result<State> {
@@ -161,9 +170,23 @@ pub fn practice(root: &Path) -> Result<State> {
     for u in &seed.users {
         s.add_account(&u.login, "User", u.name.clone());
         if let Some(t) = &u.token {
-            let token = if t == "random" { random_token() } else { t.clone() };
-            let scopes = Some(u.scopes.clone().unwrap_or_else(|| vec!["repo".into(), "read:org".into()]));
-            s.tokens.insert(token, TokenInfo { login: u.login.clone(), scopes });
+            let token = if t == "random" {
+                random_token()
+            } else {
+                t.clone()
+            };
+            let scopes = Some(
+                u.scopes
+                    .clone()
+                    .unwrap_or_else(|| vec!["repo".into(), "read:org".into()]),
+            );
+            s.tokens.insert(
+                token,
+                TokenInfo {
+                    login: u.login.clone(),
+                    scopes,
+                },
+            );
         }
     }
     for o in &seed.orgs {
@@ -200,7 +223,12 @@ pub fn practice(root: &Path) -> Result<State> {
         };
         for l in r.labels {
             let id = s.new_id();
-            repo.labels.push(Label { id, name: l.name, description: l.description, color: l.color });
+            repo.labels.push(Label {
+                id,
+                name: l.name,
+                description: l.description,
+                color: l.color,
+            });
         }
         for (n, i) in r.issues.into_iter().enumerate() {
             let number = n as u64 + 1;
@@ -211,7 +239,14 @@ pub fn practice(root: &Path) -> Result<State> {
                 let id = s.new_id();
                 let at = now - Duration::days(c.age_days);
                 updated_at = updated_at.max(at);
-                repo.comments.push(Comment { id, issue: number, user: c.user, body: c.body, created_at: at, updated_at: at });
+                repo.comments.push(Comment {
+                    id,
+                    issue: number,
+                    user: c.user,
+                    body: c.body,
+                    created_at: at,
+                    updated_at: at,
+                });
             }
             let id = s.new_id();
             repo.issues.push(Issue {
@@ -222,7 +257,11 @@ pub fn practice(root: &Path) -> Result<State> {
                 user: i.user,
                 labels: i.labels,
                 assignees: i.assignees,
-                state: if closed { "closed".into() } else { "open".into() },
+                state: if closed {
+                    "closed".into()
+                } else {
+                    "open".into()
+                },
                 state_reason: closed.then(|| "completed".into()),
                 created_at,
                 updated_at,
@@ -234,7 +273,10 @@ pub fn practice(root: &Path) -> Result<State> {
             let number = repo.next_number();
             let head_sha = git_out(&dir, &["rev-parse", &format!("refs/heads/{}", p.head)])?;
             let base_sha = git_out(&dir, &["rev-parse", &format!("refs/heads/{}", p.base)])?;
-            git_out(&dir, &["update-ref", &format!("refs/pull/{number}/head"), &head_sha])?;
+            git_out(
+                &dir,
+                &["update-ref", &format!("refs/pull/{number}/head"), &head_sha],
+            )?;
             let at = now - Duration::days(p.age_days);
             let id = s.new_id();
             repo.issues.push(Issue {
@@ -279,7 +321,11 @@ fn git_out(dir: &Path, args: &[&str]) -> Result<String> {
         .output()
         .map_err(|e| seed_error(format!("git: {e}")))?;
     if !out.status.success() {
-        return Err(seed_error(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(seed_error(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -307,7 +353,12 @@ fn build_git(r: &SeedRepo, dst: &Path, root: &Path) -> Result<()> {
         let out = Command::new("git")
             .arg("-C")
             .arg(w)
-            .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
             .args(args)
             .env("GIT_AUTHOR_NAME", name)
             .env("GIT_AUTHOR_EMAIL", &email)
@@ -320,13 +371,22 @@ fn build_git(r: &SeedRepo, dst: &Path, root: &Path) -> Result<()> {
         if out.status.success() {
             Ok(())
         } else {
-            Err(seed_error(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim())))
+            Err(seed_error(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
         }
     };
     run(&["init", "--quiet", "-b", "main"], "mona", 90)?;
     run(&["add", "-A"], "mona", 90)?;
     run(
-        &["commit", "--quiet", "-m", "chore: start the project\n\nSigned-off-by: Mona Maintainer <mona@users.noreply.sandbox>"],
+        &[
+            "commit",
+            "--quiet",
+            "-m",
+            "chore: start the project\n\nSigned-off-by: Mona Maintainer <mona@users.noreply.sandbox>",
+        ],
         "mona",
         90,
     )?;
@@ -336,13 +396,21 @@ fn build_git(r: &SeedRepo, dst: &Path, root: &Path) -> Result<()> {
         text.push_str(&c.append);
         std::fs::write(&path, text).map_err(|e| seed_error(e.to_string()))?;
         run(&["add", "-A"], &c.author, c.age_days)?;
-        run(&["commit", "--quiet", "-m", &c.message], &c.author, c.age_days)
+        run(
+            &["commit", "--quiet", "-m", &c.message],
+            &c.author,
+            c.age_days,
+        )
     };
     for c in &r.history {
         commit(c)?;
     }
     for b in &r.branches {
-        run(&["checkout", "--quiet", "-b", &b.name, "main"], &b.commit.author, b.commit.age_days)?;
+        run(
+            &["checkout", "--quiet", "-b", &b.name, "main"],
+            &b.commit.author,
+            b.commit.age_days,
+        )?;
         commit(&b.commit)?;
         run(&["checkout", "--quiet", "main"], "mona", 0)?;
     }
@@ -356,7 +424,9 @@ fn build_git(r: &SeedRepo, dst: &Path, root: &Path) -> Result<()> {
         .output()
         .map_err(|e| seed_error(format!("git: {e}")))?;
     if !out.status.success() {
-        return Err(seed_error(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+        return Err(seed_error(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(())
 }

@@ -65,9 +65,17 @@ impl App {
             (_, false) => 60,
         };
         let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
-        let b = rate.entry((who.to_string(), resource)).or_insert(Bucket { limit, used: 0, reset: now + 3600 });
+        let b = rate.entry((who.to_string(), resource)).or_insert(Bucket {
+            limit,
+            used: 0,
+            reset: now + 3600,
+        });
         if b.reset <= now {
-            *b = Bucket { limit, used: 0, reset: now + 3600 };
+            *b = Bucket {
+                limit,
+                used: 0,
+                reset: now + 3600,
+            };
         }
         *b
     }
@@ -88,18 +96,28 @@ impl App {
 }
 
 pub async fn bind(options: Options) -> Result<(TcpListener, Arc<App>)> {
-    std::fs::create_dir_all(options.dir.join("git"))
-        .map_err(|e| io_err("could not create the sandbox directory".into(), &options.dir, e))?;
-    // 127.0.0.1 only: the sandbox is never reachable from another machine.
-    let listener = TcpListener::bind(("127.0.0.1", options.port)).await.map_err(|e| {
-        Error::failed(format!("could not listen on 127.0.0.1:{}", options.port))
-            .cause(e.to_string())
-            .hint("pick another port with --port, or --port 0 for any free one")
+    std::fs::create_dir_all(options.dir.join("git")).map_err(|e| {
+        io_err(
+            "could not create the sandbox directory".into(),
+            &options.dir,
+            e,
+        )
     })?;
+    // 127.0.0.1 only: the sandbox is never reachable from another machine.
+    let listener = TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|e| {
+            Error::failed(format!("could not listen on 127.0.0.1:{}", options.port))
+                .cause(e.to_string())
+                .hint("pick another port with --port, or --port 0 for any free one")
+        })?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::failed("the sandbox has no address").cause(e.to_string()))?;
-    let urls = Urls { api: format!("http://{addr}/api/v3"), web: format!("http://{addr}") };
+    let urls = Urls {
+        api: format!("http://{addr}/api/v3"),
+        web: format!("http://{addr}"),
+    };
     let state_path = options.dir.join("state.json");
     let state = match State::load(&state_path)
         .map_err(|e| io_err("could not read the sandbox state".into(), &state_path, e))?
@@ -145,7 +163,9 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let router = axum::Router::new().fallback(handle).with_state(app);
-    let _ = axum::serve(listener, router).with_graceful_shutdown(stop).await;
+    let _ = axum::serve(listener, router)
+        .with_graceful_shutdown(stop)
+        .await;
 }
 
 /// What the handlers see of a request.
@@ -173,7 +193,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: StatusCode, body: Value) -> Self {
-        Self { status, body: Some(body), headers: Vec::new() }
+        Self {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
     }
     pub fn ok(body: Value) -> Self {
         Self::json(StatusCode::OK, body)
@@ -206,12 +230,43 @@ pub fn token_of(headers: &HeaderMap) -> Option<String> {
         "token" | "bearer" => Some(rest.trim().to_string()),
         "basic" => {
             use base64::Engine;
-            let raw = base64::engine::general_purpose::STANDARD.decode(rest.trim()).ok()?;
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(rest.trim())
+                .ok()?;
             let text = String::from_utf8(raw).ok()?;
             let (_, password) = text.split_once(':')?;
             Some(password.to_string())
         }
         _ => None,
+    }
+}
+
+/// A request body for the log, with any `token` field hidden (the admin route that adds
+/// users carries one).
+fn redact_body(bytes: &[u8]) -> String {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if k.to_ascii_lowercase().contains("token")
+                        || k.eq_ignore_ascii_case("password")
+                    {
+                        *v = Value::String("<redacted>".into());
+                    } else {
+                        walk(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut v) => {
+            walk(&mut v);
+            v.to_string()
+        }
+        Err(_) => format!("<{} bytes>", bytes.len()),
     }
 }
 
@@ -238,18 +293,42 @@ pub async fn handle(
     let started = chrono::Utc::now();
 
     // Git requests stream their bodies: they are logged without one.
-    let is_git = !path.starts_with("/api/") && !path.starts_with("/_sandbox/") && git_http::is_git_path(&path);
-    let (response, logged_body) = if let Some(fault) = admin::take_fault(&app, &parts.method, &path) {
+    let is_git = !path.starts_with("/api/")
+        && !path.starts_with("/_sandbox/")
+        && git_http::is_git_path(&path);
+    let (response, logged_body) = if let Some(fault) = admin::take_fault(&app, &parts.method, &path)
+    {
         (admin::apply_fault(&app, fault).await, None)
     } else if is_git {
-        (git_http::handle(&app, parts.method.clone(), &path, query.as_deref(), &parts.headers, body).await, None)
+        (
+            git_http::handle(
+                &app,
+                parts.method.clone(),
+                &path,
+                query.as_deref(),
+                &parts.headers,
+                body,
+            )
+            .await,
+            None,
+        )
     } else {
-        let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
-        let logged = (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned());
+        let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        let logged = (!bytes.is_empty()).then(|| redact_body(&bytes));
         let response = if let Some(rest) = path.strip_prefix("/_sandbox/") {
             admin::handle(&app, &parts.method, rest, &bytes).await
         } else if let Some(rest) = path.strip_prefix("/api/v3") {
-            rest_api(&app, parts.method.clone(), rest, query.as_deref(), parts.headers.clone(), &bytes).await
+            rest_api(
+                &app,
+                parts.method.clone(),
+                rest,
+                query.as_deref(),
+                parts.headers.clone(),
+                &bytes,
+            )
+            .await
         } else {
             api::web_page(&app, &path)
         };
@@ -288,7 +367,10 @@ async fn rest_api(
             Some(info) => Some(info),
             None => {
                 return finish(
-                    Reply::json(StatusCode::UNAUTHORIZED, json::error("Bad credentials", None)),
+                    Reply::json(
+                        StatusCode::UNAUTHORIZED,
+                        json::error("Bad credentials", None),
+                    ),
                     &headers,
                     None,
                     None,
@@ -297,13 +379,20 @@ async fn rest_api(
         },
         None => None,
     };
-    let who = info.as_ref().map(|i| i.login.clone()).unwrap_or_else(|| "anonymous".to_string());
+    let who = info
+        .as_ref()
+        .map(|i| i.login.clone())
+        .unwrap_or_else(|| "anonymous".to_string());
     let segs: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| percent_decode(s))
+        .map(percent_decode)
         .collect();
-    let resource: &'static str = if segs.first().is_some_and(|s| s == "search") { "search" } else { "core" };
+    let resource: &'static str = if segs.first().is_some_and(|s| s == "search") {
+        "search"
+    } else {
+        "core"
+    };
     let free = segs.first().is_some_and(|s| s == "rate_limit");
     let bucket = app.bucket(&who, resource, info.is_some());
     if !free && bucket.used >= bucket.limit {
@@ -345,9 +434,16 @@ async fn rest_api(
         let matches = headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == etag.trim_start_matches("W/")));
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|t| t.trim() == etag || t.trim() == etag.trim_start_matches("W/"))
+            });
         if matches {
-            reply = Reply { status: StatusCode::NOT_MODIFIED, body: None, headers: Vec::new() };
+            reply = Reply {
+                status: StatusCode::NOT_MODIFIED,
+                body: None,
+                headers: Vec::new(),
+            };
             not_modified = true;
         }
         reply.headers.push(("etag".into(), etag));
@@ -379,18 +475,28 @@ fn finish(
     };
     let h = response.headers_mut();
     let mut set = |name: &str, value: String| {
-        if let (Ok(n), Ok(v)) = (header::HeaderName::try_from(name), HeaderValue::from_str(&value)) {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::try_from(name),
+            HeaderValue::from_str(&value),
+        ) {
             h.insert(n, v);
         }
     };
     if let Some((b, resource)) = rate {
         set("x-ratelimit-limit", b.limit.to_string());
-        set("x-ratelimit-remaining", b.limit.saturating_sub(b.used).to_string());
+        set(
+            "x-ratelimit-remaining",
+            b.limit.saturating_sub(b.used).to_string(),
+        );
         set("x-ratelimit-reset", b.reset.to_string());
         set("x-ratelimit-used", b.used.to_string());
         set("x-ratelimit-resource", resource.to_string());
     }
-    if let Some(TokenInfo { scopes: Some(scopes), .. }) = token {
+    if let Some(TokenInfo {
+        scopes: Some(scopes),
+        ..
+    }) = token
+    {
         set("x-oauth-scopes", scopes.join(", "));
         set("x-accepted-oauth-scopes", String::new());
     }
@@ -404,5 +510,10 @@ fn finish(
 
 /// A plain response (git and web pages).
 pub fn plain(status: StatusCode, text: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], Body::from(text.to_string())).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        Body::from(text.to_string()),
+    )
+        .into_response()
 }

@@ -55,7 +55,13 @@ impl Ui {
         console::set_colors_enabled(out);
         console::set_colors_enabled_stderr(err);
         let interactive = !no_input && std::io::stdin().is_terminal() && tty_err;
-        Self { verbosity, json, yes, interactive, color_err: err }
+        Self {
+            verbosity,
+            json,
+            yes,
+            interactive,
+            color_err: err,
+        }
     }
 
     /// A plain, quiet, non-interactive Ui (for errors before options are parsed).
@@ -72,7 +78,8 @@ impl Ui {
     /// A line of the command's result, on stdout.
     pub fn out(&self, line: impl AsRef<str>) -> Result<()> {
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", line.as_ref()).map_err(|e| Error::io("could not write the output", &e))
+        writeln!(stdout, "{}", line.as_ref())
+            .map_err(|e| Error::io("could not write the output", &e))
     }
 
     /// Raw bytes on stdout (completions, man page).
@@ -115,7 +122,10 @@ impl Ui {
     /// Extra detail for `-v`.
     pub fn debug(&self, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Verbose {
-            self.err_line(&self.paint(&format!("  {}", message.as_ref()), console::Style::new().dim()));
+            self.err_line(&self.paint(
+                &format!("  {}", message.as_ref()),
+                console::Style::new().dim(),
+            ));
         }
     }
 
@@ -164,7 +174,11 @@ impl Ui {
     }
 
     fn cannot_ask(&self, question: &str, flag: &str) -> Error {
-        let why = if self.interactive { "" } else { " and there is no terminal to ask on" };
+        let why = if self.interactive {
+            ""
+        } else {
+            " and there is no terminal to ask on"
+        };
         Error::usage(format!("contrib needs an answer to \"{question}\"{why}"))
             .hint(format!("answer it with {flag}"))
     }

@@ -1,0 +1,10 @@
+//! One test binary: the real `contrib` binary run against the sandbox (in-process, on
+//! 127.0.0.1) with real git repositories, a temporary HOME and `env_clear()`.
+
+mod common;
+
+mod auth;
+mod cli;
+mod doctor;
+mod sandbox;
+mod secrets;
