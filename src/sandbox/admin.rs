@@ -213,7 +213,8 @@ fn add_user(app: &Arc<App>, body: &Value) -> Response {
 /// Acting as a maintainer: `{action, repo: "owner/name", number?, user?, body?, ...}` with
 /// action one of `comment`, `review` (state: APPROVED | CHANGES_REQUESTED | COMMENTED,
 /// path?/line? for a review comment), `merge`, `close`, `check_run` (sha?, name, status,
-/// conclusion?), `status` (sha?, context, state), `archive`, `disable_forking`.
+/// conclusion?), `status` (sha?, context, state), `archive`, `disable_forking`,
+/// `bulk_issues` (count, title).
 fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     let get = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
     let Some(action) = get("action") else {
@@ -236,6 +237,30 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     };
     let repo_key = repo.key();
     let result: Result<Value, String> = match action.as_str() {
+        "bulk_issues" => {
+            // Many plain issues at once (search caps, pagination).
+            let count = body.get("count").and_then(Value::as_u64).unwrap_or(1);
+            let title = get("title").unwrap_or_else(|| "Issue".into());
+            let first = repo.next_number();
+            for k in 0..count {
+                repo.issues.push(super::state::Issue {
+                    id: id * 100_000 + k,
+                    number: first + k,
+                    title: format!("{title} {}", k + 1),
+                    body: None,
+                    user: user.clone(),
+                    labels: vec![],
+                    assignees: vec![],
+                    state: "open".into(),
+                    state_reason: None,
+                    created_at: now,
+                    updated_at: now,
+                    closed_at: None,
+                    pull: None,
+                });
+            }
+            Ok(json!({"created": count}))
+        }
         "archive" => {
             repo.archived = true;
             Ok(json!({}))

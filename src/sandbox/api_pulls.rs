@@ -571,15 +571,15 @@ pub fn merge_upstream(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Rep
     let (fork, parent) = {
         let s = app.state();
         let fork = s.repo(owner, name).expect("checked by caller").clone();
-        if !s.can_write(&login, &fork.owner) {
-            return Reply::error(StatusCode::FORBIDDEN, "Must have push access to repository");
-        }
         let Some(parent) = fork.parent.as_ref().and_then(|k| s.repos.get(k)).cloned() else {
             return Reply::json(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json::error("This repository is not a fork.", None),
             );
         };
+        if !s.can_write(&login, &fork.owner) {
+            return Reply::error(StatusCode::FORBIDDEN, "Must have push access to repository");
+        }
         (fork, parent)
     };
     let fork_dir = git_dir(&app.dir, &fork.owner, &fork.name);
@@ -704,13 +704,18 @@ pub fn search_issues(app: &App, req: &Req) -> Reply {
             let mut v = json::issue(&app.urls, &s, r, i);
             if let Value::Object(o) = &mut v {
                 o.insert("score".into(), json!(1.0));
+                // A search item's body is a string when present (the schema has no null).
+                if o.get("body").is_some_and(Value::is_null) {
+                    o.remove("body");
+                }
             }
             v
         })
         .collect();
     let last = reachable.div_ceil(per_page).max(1);
-    let mut reply =
-        Reply::ok(json!({"total_count": total, "incomplete_results": false, "items": items}));
+    let mut reply = Reply::ok(
+        json!({"total_count": total, "incomplete_results": false, "items": items, "search_type": "lexical"}),
+    );
     if last > 1 {
         let link = |p: usize| {
             let qs = url::form_urlencoded::Serializer::new(String::new())

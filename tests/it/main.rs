@@ -2,9 +2,11 @@
 //! 127.0.0.1) with real git repositories, a temporary HOME and `env_clear()`.
 
 mod common;
+mod openapi;
 
 mod auth;
 mod cli;
 mod doctor;
+mod rest;
 mod sandbox;
 mod secrets;
