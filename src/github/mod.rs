@@ -5,6 +5,8 @@
 //! the same code serves github.com, GitHub Enterprise and the sandbox.
 
 mod errors;
+#[cfg(test)]
+mod models_test;
 pub mod types;
 
 pub use types::*;

@@ -1,6 +1,6 @@
 //! `/_sandbox/…`: controls for tests and the tutorial. Never under `/api/v3`.
 //!
-//! - `GET  state`: the whole state, for assertions;
+//! - `GET  state`: the whole state, for assertions; `GET refs/OWNER/REPO`: its git refs;
 //! - `POST faults`: `{method?, path, count, status?, message?, retry_after?,
 //!   rate_limited?, latency_ms?, cut?}`: the next `count` requests matching `method` and
 //!   `path` (exact, or a prefix ending in `*`) get that answer instead;
@@ -124,6 +124,7 @@ pub async fn handle(app: &Arc<App>, method: &Method, rest: &str, body: &Bytes) -
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     match (method.as_str(), rest.trim_end_matches('/')) {
         ("GET", "state") => ok(serde_json::to_value(&*app.state()).unwrap_or(Value::Null)),
+        ("GET", path) if path.starts_with("refs/") => refs(app, &path["refs/".len()..]),
         ("POST", "faults") => match serde_json::from_value::<Fault>(body) {
             Ok(f) => {
                 app.faults.lock().unwrap_or_else(|p| p.into_inner()).push(f);
@@ -166,6 +167,28 @@ pub async fn handle(app: &Arc<App>, method: &Method, rest: &str, body: &Bytes) -
         ("POST", "maintainer") => maintainer(app, &body),
         _ => plain(StatusCode::NOT_FOUND, "unknown sandbox control"),
     }
+}
+
+/// `GET refs/OWNER/REPO`: `{"refs/heads/main": sha, …}`, for assertions on pushes.
+fn refs(app: &Arc<App>, repo: &str) -> Response {
+    let Some((owner, name)) = repo.split_once('/') else {
+        return bad("refs/OWNER/REPO");
+    };
+    let dir = {
+        let s = app.state();
+        match s.repo(owner, name) {
+            Some(r) => super::state::git_dir(&app.dir, &r.owner, &r.name),
+            None => return plain(StatusCode::NOT_FOUND, "no such repository"),
+        }
+    };
+    let listing = super::api::git(&dir, &["for-each-ref", "--format=%(refname) %(objectname)"])
+        .unwrap_or_default();
+    let map: serde_json::Map<String, Value> = listing
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(r, sha)| (r.to_string(), Value::String(sha.to_string())))
+        .collect();
+    ok(Value::Object(map))
 }
 
 fn add_user(app: &Arc<App>, body: &Value) -> Response {

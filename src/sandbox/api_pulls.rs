@@ -70,8 +70,13 @@ pub fn routes(app: &Arc<App>, req: &Req, owner: &str, name: &str, rest: &[&str])
                        "_links": {"self": {"href": url}, "html": {"href": html}, "pull_request": {"href": pr_url}}})
             }).collect()))
         }),
-        ("GET", ["commits", reference, "check-runs"]) => check_runs(app, owner, name, reference),
-        ("GET", ["commits", reference, "status"]) => combined_status(app, owner, name, reference),
+        // A ref may contain slashes (`heads/main`, `fix/1-typo`).
+        ("GET", ["commits", reference @ .., "check-runs"]) if !reference.is_empty() => {
+            check_runs(app, owner, name, &reference.join("/"))
+        }
+        ("GET", ["commits", reference @ .., "status"]) if !reference.is_empty() => {
+            combined_status(app, owner, name, &reference.join("/"))
+        }
         _ => Reply::not_found(),
     }
 }

@@ -190,3 +190,88 @@ fn state_survives_a_restart_with_the_same_dir() {
     assert_eq!(status, 200);
     assert!(body.contains("I'd like to work on this"), "{body}");
 }
+
+#[test]
+fn refs_and_web_pages() {
+    let env = TestEnv::with_sandbox();
+    let refs = env.admin(
+        "GET",
+        "refs/practice/hello-contrib",
+        serde_json::Value::Null,
+    );
+    assert!(
+        refs["refs/heads/main"]
+            .as_str()
+            .is_some_and(|s| s.len() == 40),
+        "{refs}"
+    );
+    assert!(refs["refs/pull/11/head"].is_string(), "{refs}");
+    let addr = env.sandbox().addr;
+    let (status, page) = http(addr, "GET", "/practice/hello-contrib/issues/1", &[], None);
+    assert_eq!(status, 200);
+    assert!(page.contains("#1 Fix the typo in the greeting"), "{page}");
+    let (status, page) = http(addr, "GET", "/practice/hello-contrib/pull/11", &[], None);
+    assert_eq!(status, 200);
+    assert!(page.contains("Fixes #3"), "{page}");
+    assert_eq!(
+        http(addr, "GET", "/practice/hello-contrib/issues/99", &[], None).0,
+        404
+    );
+}
+
+#[test]
+fn the_sandbox_command_prints_how_to_use_it_and_stops_on_ctrl_c() {
+    use std::io::BufRead;
+    let env = TestEnv::new();
+    let dir = env.base().join("sb");
+    let mut child = env
+        .command(
+            env!("CARGO_BIN_EXE_contrib"),
+            &["sandbox", "--dir", dir.to_str().unwrap(), "--latency", "1"],
+            &env.work,
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut api = None;
+    let mut token = None;
+    for _ in 0..20 {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(v) = line.trim().strip_prefix("export CONTRIB_API_URL=") {
+            api = Some(v.to_string());
+        }
+        if let Some(v) = line.trim().strip_prefix("export GH_TOKEN=") {
+            token = Some(v.to_string());
+            break;
+        }
+    }
+    let api = api.expect("prints CONTRIB_API_URL");
+    let token = token.expect("prints GH_TOKEN");
+    assert!(
+        api.starts_with("http://127.0.0.1:") && api.ends_with("/api/v3"),
+        "{api}"
+    );
+    // It works: contrib against it.
+    let mut user = TestEnv::new();
+    user.set("CONTRIB_API_URL", &api);
+    user.set("GH_TOKEN", &token);
+    let out = user.run(&["auth", "status", "--json"]);
+    out.expect_code(0);
+    assert!(out.stdout.contains("\"login\": \"you\""), "{}", out.stdout);
+    // Ctrl-C stops it cleanly; the state stays in --dir.
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(dir.join("state.json").exists());
+    assert!(dir.join("git/practice/hello-contrib.git/HEAD").exists());
+}
