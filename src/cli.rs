@@ -69,6 +69,7 @@ pub enum Command {
     Completions(commands::completions::Args),
     Man(commands::man::Args),
     Sandbox(commands::sandbox::Args),
+    Start(commands::start::Args),
 }
 
 /// Parses the arguments and runs the command.
@@ -96,6 +97,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
         Command::Sandbox(args) => commands::sandbox::run(&ctx, args),
+        Command::Start(args) => commands::start::run(&ctx, args),
     };
     result.inspect_err(|e| ctx.ui.report(e))
 }

@@ -19,6 +19,7 @@
 //! code), causes and hints.
 
 pub mod auth;
+pub mod branch;
 pub mod cli;
 pub mod commands;
 pub mod env;
@@ -27,6 +28,7 @@ pub mod git;
 pub mod github;
 pub mod host;
 pub mod sandbox;
+pub mod target;
 pub mod text;
 pub mod ui;
 

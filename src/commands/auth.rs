@@ -25,6 +25,12 @@ pub enum AuthCommand {
     },
     /// Remove the token contrib stored for this host
     Logout,
+    /// git's credential-helper protocol (git runs this; people need not)
+    #[command(hide = true)]
+    GitCredential {
+        /// get, store or erase
+        action: Option<String>,
+    },
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -32,6 +38,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         AuthCommand::Status => status(ctx),
         AuthCommand::Login { with_token } => login(ctx, with_token),
         AuthCommand::Logout => logout(ctx),
+        AuthCommand::GitCredential { action } => git_credential(ctx, action.as_deref()),
     }
 }
 
@@ -181,6 +188,30 @@ fn logout(ctx: &Ctx) -> Result<()> {
             "a token is still found in {}; contrib's logout does not touch it",
             f.source
         ));
+    }
+    Ok(())
+}
+
+/// Answers git's `get` with the token, only for this host and protocol; `store` and
+/// `erase` are ignored (the token is not git's to keep).
+fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
+    if action != Some("get") {
+        return Ok(());
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Error::failed("could not read git's request").cause(e.to_string()))?;
+    let field = |k: &str| input.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).map(str::trim);
+    let endpoint = ctx.endpoint()?;
+    let host_ok = field("host").is_some_and(|h| h.eq_ignore_ascii_case(&endpoint.host));
+    let protocol_ok = field("protocol") == Some(endpoint.web.scheme());
+    if !host_ok || !protocol_ok {
+        return Ok(());
+    }
+    // Not git's own helpers: that is where git came from.
+    if let Some(found) = auth::lookup(&ctx.env, &endpoint, |_| None) {
+        ctx.ui.out(format!("username=x-access-token\npassword={}", found.token.expose()))?;
     }
     Ok(())
 }

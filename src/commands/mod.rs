@@ -5,3 +5,4 @@ pub mod completions;
 pub mod doctor;
 pub mod man;
 pub mod sandbox;
+pub mod start;

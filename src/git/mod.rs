@@ -2,6 +2,8 @@
 //! It never prints; long operations report progress through a callback.
 
 mod credential;
+pub mod setup;
+pub mod transfer;
 
 pub use credential::credential_fill;
 

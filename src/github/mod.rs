@@ -212,6 +212,46 @@ impl GitHub {
         })
     }
 
+    /// A repository; `Ok(None)` when it does not exist (or is not visible to this token).
+    pub async fn repo(&self, owner: &str, name: &str) -> Result<Option<Repo>> {
+        let route = format!("/repos/{}/{}", seg(owner), seg(name));
+        let raw = self.get_raw(&route).await?;
+        if raw.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let raw = self.check(raw, &format!("could not read {owner}/{name}"))?;
+        parse(&raw.body, &format!("could not read {owner}/{name}")).map(Some)
+    }
+
+    /// One issue (or pull request); `Ok(None)` when there is none with that number.
+    pub async fn issue(&self, owner: &str, name: &str, number: u64) -> Result<Option<Issue>> {
+        let route = format!("/repos/{}/{}/issues/{number}", seg(owner), seg(name));
+        let raw = self.get_raw(&route).await?;
+        if matches!(raw.status.as_u16(), 404 | 410) {
+            return Ok(None);
+        }
+        let what = format!("could not read issue #{number} of {owner}/{name}");
+        let raw = self.check(raw, &what)?;
+        parse(&raw.body, &what).map(Some)
+    }
+
+    /// Asks for a fork (GitHub answers at once and makes the git repository later; a fork
+    /// that exists already comes back as it is). Sent once: POSTs are never retried.
+    pub async fn create_fork(&self, owner: &str, name: &str, org: Option<&str>, fork_name: Option<&str>) -> Result<Repo> {
+        let route = format!("/repos/{}/{}/forks", seg(owner), seg(name));
+        let mut body = serde_json::json!({});
+        if let Some(org) = org {
+            body["organization"] = org.into();
+        }
+        if let Some(n) = fork_name {
+            body["name"] = n.into();
+        }
+        let what = format!("could not fork {owner}/{name}");
+        let raw = self.send_once(Method::POST, &route, Some(&body)).await?;
+        let raw = self.check(raw, &what)?;
+        parse(&raw.body, &what)
+    }
+
     /// The rate limits (asking costs nothing against them).
     pub async fn rate_limit(&self) -> Result<RateLimits> {
         let (limits, _): (RateLimits, _) = self
@@ -219,6 +259,11 @@ impl GitHub {
             .await?;
         Ok(limits)
     }
+}
+
+/// A path segment, percent-encoded.
+fn seg(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

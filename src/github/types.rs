@@ -55,3 +55,68 @@ pub struct RateResources {
     #[serde(default)]
     pub search: Option<RateInfo>,
 }
+
+/// A repository, as far as contrib cares.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Repo {
+    pub name: String,
+    pub full_name: String,
+    pub owner: User,
+    #[serde(default)]
+    pub default_branch: String,
+    #[serde(default)]
+    pub fork: bool,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub disabled: bool,
+    /// Absent on older Enterprise servers: assume allowed.
+    #[serde(default)]
+    pub allow_forking: Option<bool>,
+    #[serde(default)]
+    pub private: bool,
+    pub clone_url: String,
+    #[serde(default)]
+    pub ssh_url: Option<String>,
+    pub html_url: String,
+    /// Set on forks (single-repository GET only).
+    #[serde(default)]
+    pub parent: Option<Box<Repo>>,
+    #[serde(default)]
+    pub source: Option<Box<Repo>>,
+}
+
+impl Repo {
+    pub fn owner_login(&self) -> &str {
+        &self.owner.login
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Label {
+    pub name: String,
+}
+
+/// An issue (or a pull request seen through the issues API).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub state: String,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    pub html_url: String,
+    #[serde(default)]
+    pub pull_request: Option<serde_json::Value>,
+}
+
+impl Issue {
+    pub fn label_names(&self) -> Vec<String> {
+        self.labels.iter().map(|l| l.name.clone()).collect()
+    }
+    pub fn is_pull_request(&self) -> bool {
+        self.pull_request.is_some()
+    }
+}

@@ -7,6 +7,7 @@
 //! - `POST latency`: `{ms}` for every API request from now on;
 //! - `POST users`: `{login, name?, org?: bool, members?: [..], token?, scopes?: [..] | null}`;
 //! - `POST rate_limit`: `{login?, resource?, remaining}`;
+//! - `POST repos`: `{owner, name, from}`: a repository copied from another or from disk;
 //! - `POST maintainer`: act as a maintainer (see [`maintainer`]).
 
 use super::server::{App, plain};
@@ -165,6 +166,7 @@ pub async fn handle(app: &Arc<App>, method: &Method, rest: &str, body: &Bytes) -
             ok(json!({"ok": true}))
         }
         ("POST", "maintainer") => maintainer(app, &body),
+        ("POST", "repos") => copy_repo(app, &body),
         _ => plain(StatusCode::NOT_FOUND, "unknown sandbox control"),
     }
 }
@@ -189,6 +191,67 @@ fn refs(app: &Arc<App>, repo: &str) -> Response {
         .map(|(r, sha)| (r.to_string(), Value::String(sha.to_string())))
         .collect();
     ok(Value::Object(map))
+}
+
+/// `POST repos {owner, name, from: "owner/name" | path}`: a new repository (not a fork) with
+/// the history of another one, or of a bare repository on disk (benchmarks bring their own).
+fn copy_repo(app: &Arc<App>, body: &Value) -> Response {
+    let get = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
+    let (Some(owner), Some(name), Some(from)) = (get("owner"), get("name"), get("from")) else {
+        return bad("owner, name and from are required");
+    };
+    let src = {
+        let s = app.state();
+        match from.split_once('/').and_then(|(o, n)| s.repo(o, n)) {
+            Some(r) => super::state::git_dir(&app.dir, &r.owner, &r.name),
+            None => std::path::PathBuf::from(&from),
+        }
+    };
+    let dst = super::state::git_dir(&app.dir, &owner, &name);
+    if dst.exists() || !src.join("HEAD").exists() && !src.join(".git").exists() {
+        return bad("the repository exists already, or `from` is not a repository");
+    }
+    if let Some(p) = dst.parent() {
+        let _ = std::fs::create_dir_all(p);
+    }
+    let copied = std::process::Command::new("git")
+        .args(["clone", "--bare", "--quiet"])
+        .arg(&src)
+        .arg(&dst)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !copied {
+        return bad("could not copy the repository");
+    }
+    let default_branch = super::api::git(&dst, &["symbolic-ref", "--short", "HEAD"]).unwrap_or_else(|| "main".into());
+    let now = Utc::now();
+    let mut s = app.state();
+    s.add_account(&owner, "User", None);
+    let id = s.new_id();
+    let repo = super::state::Repo {
+        id,
+        owner: owner.clone(),
+        name: name.clone(),
+        description: None,
+        default_branch,
+        parent: None,
+        archived: false,
+        allow_forking: true,
+        language: None,
+        topics: vec![],
+        created_at: now,
+        updated_at: now,
+        pushed_at: now,
+        git_ready_at: None,
+        labels: vec![],
+        issues: vec![],
+        comments: vec![],
+        check_runs: vec![],
+        statuses: vec![],
+    };
+    s.repos.insert(repo.key(), repo);
+    app.save(&s);
+    ok(json!({"ok": true}))
 }
 
 fn add_user(app: &Arc<App>, body: &Value) -> Response {

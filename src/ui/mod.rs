@@ -225,3 +225,55 @@ pub enum Mark {
     Warn,
     Skip,
 }
+
+/// Transfer progress: a bar on a terminal, one line per finished phase otherwise, nothing
+/// with `-q` or `--json`.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    lines: bool,
+    phase: String,
+}
+
+impl Ui {
+    pub fn progress(&self) -> Progress {
+        let visible = self.verbosity >= Verbosity::Normal && !self.json;
+        let bar = (visible && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        Progress { lines: visible && bar.is_none(), bar, phase: String::new() }
+    }
+}
+
+impl Progress {
+    pub fn update(&mut self, phase: &str, current: u64, total: u64, detail: Option<&str>, done: bool) {
+        if let Some(bar) = &self.bar {
+            if phase != self.phase {
+                bar.set_prefix(short_phase(phase));
+                bar.reset();
+            }
+            bar.set_length(total);
+            bar.set_position(current);
+            bar.set_message(detail.unwrap_or("").to_string());
+        } else if self.lines && done {
+            let detail = detail.map(|d| format!(", {d}")).unwrap_or_default();
+            let _ = writeln!(std::io::stderr().lock(), "{:>12} {phase}: {total}{detail}", "");
+        }
+        self.phase = phase.to_string();
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn short_phase(phase: &str) -> String {
+    phase.split_whitespace().next().unwrap_or(phase).to_string()
+}

@@ -1,0 +1,376 @@
+//! `contrib start TARGET`: fork (or reuse the fork), clone, `origin` = fork, `upstream` =
+//! the project, a topic branch from upstream's default branch. Idempotent: run it again and
+//! it finishes what is missing, or just switches to the branch.
+//!
+//! It does not wait for the fork: GitHub makes forks in the background, so the objects are
+//! cloned from upstream while the fork is being made; the fork is needed only at the first
+//! push (hub avoids the same race this way).
+
+use crate::branch;
+use crate::cli::Ctx;
+use crate::error::{Error, Kind, Result};
+use crate::git::{setup, transfer};
+use crate::github::{GitHub, Repo};
+use crate::host::Endpoint;
+use crate::target::Target;
+use std::path::{Path, PathBuf};
+
+/// Fork, clone and set up a branch to work on an issue
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// OWNER/REPO, OWNER/REPO#N, or a link to the repository or issue
+    pub target: String,
+    /// The issue to work on (instead of #N in TARGET)
+    #[arg(long, value_name = "N")]
+    pub issue: Option<u64>,
+    /// Where the clone goes (default: ./REPO)
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+    /// Fork into this organisation instead of your account
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Name the fork differently from the project
+    #[arg(long, value_name = "NAME")]
+    pub fork_name: Option<String>,
+    /// The topic branch's name (default: from the issue, e.g. fix/12-empty-names)
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Clone only the last N commits (faster for huge histories)
+    #[arg(long, value_name = "N")]
+    pub depth: Option<u32>,
+    /// How git talks to the server [default: gh's git_protocol setting, else https]
+    #[arg(long, value_enum)]
+    pub protocol: Option<Protocol>,
+    /// Do not fork: push to the project itself (you need write access)
+    #[arg(long)]
+    pub no_fork: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    Https,
+    Ssh,
+}
+
+fn url_for(endpoint: &Endpoint, protocol: Protocol, full_name: &str) -> String {
+    let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
+    match protocol {
+        Protocol::Https => endpoint.git_url(owner, name),
+        Protocol::Ssh => format!("git@{}:{owner}/{name}.git", endpoint.web.host_str().unwrap_or("github.com")),
+    }
+}
+
+/// The credential helper git calls back: this very program, asked for this host only.
+pub fn git_auth(endpoint: &Endpoint) -> transfer::Auth {
+    let Ok(exe) = std::env::current_exe() else {
+        return transfer::Auth::default();
+    };
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    transfer::Auth {
+        helper: Some(format!(
+            "!{} --api-url {} auth git-credential",
+            quote(&exe.to_string_lossy()),
+            quote(endpoint.api.as_str())
+        )),
+    }
+}
+
+fn protocol(ctx: &Ctx, endpoint: &Endpoint, flag: Option<Protocol>) -> Protocol {
+    if let Some(p) = flag {
+        return p;
+    }
+    let from_gh = ctx.env.gh_config_dir().and_then(|dir| {
+        let hosts = std::fs::read_to_string(dir.join("hosts.yml")).ok();
+        let per_host = hosts.and_then(|t| crate::auth::GhHosts::parse(&t).git_protocol(&endpoint.host));
+        per_host.or_else(|| {
+            let text = std::fs::read_to_string(dir.join("config.yml")).ok()?;
+            let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
+            v.get("git_protocol")?.as_str().map(String::from)
+        })
+    });
+    match from_gh.as_deref() {
+        Some("ssh") => Protocol::Ssh,
+        _ => Protocol::Https,
+    }
+}
+
+/// Where the work happens, and whether a clone is already there.
+enum Place {
+    /// Clone into this (absent or empty) directory.
+    Fresh(PathBuf),
+    /// A clone of the upstream or of the fork is already here.
+    Adopt(PathBuf),
+}
+
+fn is_empty_dir(p: &Path) -> bool {
+    std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none())
+}
+
+fn clone_of(dir: &Path, urls: &[&str]) -> bool {
+    setup::remote_urls(dir).is_some_and(|remotes| remotes.iter().any(|(_, u)| urls.iter().any(|x| setup::same_repo_url(u, x))))
+}
+
+fn place(ctx: &Ctx, args: &Args, upstream: &Repo, urls: &[&str]) -> Result<Place> {
+    if args.dir.is_none()
+        && let Some(info) = crate::git::repo_info(&ctx.cwd)?
+        && clone_of(&info.root, urls)
+    {
+        return Ok(Place::Adopt(info.root));
+    }
+    let dir = match &args.dir {
+        Some(d) if d.is_absolute() => d.clone(),
+        Some(d) => ctx.cwd.join(d),
+        None => ctx.cwd.join(&upstream.name),
+    };
+    if !dir.exists() || is_empty_dir(&dir) {
+        return Ok(Place::Fresh(dir));
+    }
+    if clone_of(&dir, urls) {
+        return Ok(Place::Adopt(dir));
+    }
+    Err(Error::failed(format!("{} already exists and is not a clone of {}", dir.display(), upstream.full_name))
+        .cause("nothing was changed")
+        .hint("choose another place with --dir PATH, or move that directory away"))
+}
+
+struct Fork {
+    repo: Repo,
+    created: bool,
+}
+
+/// Finds your fork of `upstream`, or asks GitHub for one.
+async fn fork(gh: &GitHub, upstream: &Repo, login: &str, args: &Args) -> Result<Fork> {
+    let owner = args.org.as_deref().unwrap_or(login);
+    let name = args.fork_name.as_deref().unwrap_or(&upstream.name);
+    let is_fork_of_upstream = |r: &Repo| {
+        r.fork
+            && [&r.parent, &r.source]
+                .iter()
+                .any(|p| p.as_ref().is_some_and(|p| p.full_name.eq_ignore_ascii_case(&upstream.full_name)))
+    };
+    if let Some(existing) = gh.repo(owner, name).await?
+        && is_fork_of_upstream(&existing)
+    {
+        return Ok(Fork { repo: existing, created: false });
+    }
+    // GitHub returns an existing fork (also a renamed one) instead of making a second.
+    let repo = gh
+        .create_fork(&upstream.owner.login, &upstream.name, args.org.as_deref(), args.fork_name.as_deref())
+        .await
+        .map_err(|e| match e.kind {
+            Kind::Unavailable => e,
+            _ if e.causes.iter().any(|c| c.contains("forking is disabled")) => e
+                .hint(format!("{} does not allow forks; ask its maintainers how to contribute (see its CONTRIBUTING guide)", upstream.full_name)),
+            _ if args.org.is_some() && e.causes.iter().any(|c| c.contains("(403)")) => {
+                e.hint(format!("you may not create repositories in {}; leave out --org to fork into your own account", args.org.as_deref().unwrap_or_default()))
+            }
+            _ => e,
+        })?;
+    Ok(Fork { created: true, repo })
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let endpoint = ctx.endpoint()?;
+    let target = Target::parse(&args.target, &endpoint)?;
+    let issue_number = args.issue.or(target.issue);
+    if args.branch.is_none() && issue_number.is_none() {
+        return Err(Error::usage("which branch should contrib make?")
+            .hint(format!("give an issue (contrib start {}#N) or a branch name (--branch NAME)", target.full_name())));
+    }
+    if let Some(b) = &args.branch
+        && !branch::is_valid(b)
+    {
+        return Err(Error::usage(format!("'{b}' is not a valid branch name")).hint("use letters, digits, '-', '_' and '/', e.g. fix/12-empty-names"));
+    }
+    let found = ctx.require_token(&endpoint)?;
+    let gh = ctx.github(&endpoint, Some(found.token.clone()))?;
+
+    // 1. Who you are, the repository and the issue: one round trip, together.
+    ctx.ui.status("Resolving", format!("{} on {}", target.full_name(), endpoint.host));
+    let (me, repo, issue) = ctx.block_on(async {
+        let issue = async {
+            match issue_number {
+                Some(n) => gh.issue(&target.owner, &target.repo, n).await,
+                None => Ok(None),
+            }
+        };
+        tokio::join!(gh.whoami(), gh.repo(&target.owner, &target.repo), issue)
+    })?;
+    let me = me?;
+    let repo = repo?.ok_or_else(|| {
+        Error::failed(format!("{} was not found on {}", target.full_name(), endpoint.host))
+            .hint("check the spelling; a private repository also needs a token with the 'repo' scope")
+    })?;
+    // Started from your own fork: the project is its parent.
+    let (upstream, mut issue) = match (&repo.parent, repo.owner_login().eq_ignore_ascii_case(&me.user.login) && repo.fork) {
+        (Some(parent), true) => {
+            let up = ctx.block_on(gh.repo(&parent.owner.login, &parent.name))??.map(Box::new).unwrap_or_else(|| parent.clone());
+            (*up, None)
+        }
+        _ => (repo.clone(), issue?),
+    };
+    if issue.is_none()
+        && let Some(n) = issue_number
+    {
+        issue = ctx.block_on(gh.issue(&upstream.owner.login, &upstream.name, n))??;
+        if issue.is_none() {
+            return Err(Error::failed(format!("{} has no issue #{n}", upstream.full_name)).hint(format!("see the open issues at {}/issues", upstream.html_url)));
+        }
+    }
+    if upstream.archived {
+        return Err(Error::failed(format!("{} is archived (read-only): it takes no contributions", upstream.full_name))
+            .hint("look for an active fork or a successor project, or run `contrib find` for other issues"));
+    }
+    if let Some(i) = &issue {
+        if i.is_pull_request() {
+            return Err(Error::usage(format!("#{} is a pull request, not an issue", i.number)).hint("give the number of an issue to work on"));
+        }
+        if i.state != "open" {
+            ctx.ui.warn(format!("issue #{} is {}; check that it still needs work", i.number, i.state));
+        }
+    }
+    let topic = match (&args.branch, &issue) {
+        (Some(b), _) => b.clone(),
+        (None, Some(i)) => branch::for_issue(i.number, &i.title, &i.label_names()),
+        (None, None) => unreachable!("checked above: a branch or an issue"),
+    };
+
+    let protocol = protocol(ctx, &endpoint, args.protocol);
+    let upstream_url = url_for(&endpoint, protocol, &upstream.full_name);
+    let own = (upstream.owner_login().eq_ignore_ascii_case(&me.user.login) && args.org.is_none()) || args.no_fork;
+    let expected_fork = format!("{}/{}", args.org.as_deref().unwrap_or(&me.user.login), args.fork_name.as_deref().unwrap_or(&upstream.name));
+    let expected_fork_url = url_for(&endpoint, protocol, &expected_fork);
+    let place = place(ctx, &args, &upstream, &[&upstream_url, &expected_fork_url])?;
+    let auth = if protocol == Protocol::Https { git_auth(&endpoint) } else { transfer::Auth::default() };
+
+    // 2 and 3. The fork is asked for while the objects come from upstream.
+    let dir = match &place {
+        Place::Fresh(d) | Place::Adopt(d) => d.clone(),
+    };
+    let clone_job = match &place {
+        Place::Fresh(d) => {
+            ctx.ui.status("Cloning", format!("{upstream_url} into {}", d.display()));
+            let (d, url, auth, ui, depth) = (d.clone(), upstream_url.clone(), auth.clone(), ctx.ui.clone(), args.depth);
+            Some(std::thread::spawn(move || clone_into(&d, &url, depth, &auth, &ui)))
+        }
+        Place::Adopt(d) => {
+            ctx.ui.status("Using", format!("the clone in {}", d.display()));
+            None
+        }
+    };
+    let fork_result = if own {
+        None
+    } else {
+        ctx.ui.status("Forking", format!("{} to {}", upstream.full_name, args.org.as_deref().unwrap_or(&me.user.login)));
+        Some(ctx.block_on(fork(&gh, &upstream, &me.user.login, &args)))
+    };
+    let cloned = clone_job.map(|h| h.join().unwrap_or_else(|_| Err(Error::bug("the clone thread stopped unexpectedly"))));
+    if let Some(r) = cloned {
+        r?;
+    }
+    let fork = match fork_result {
+        Some(r) => Some(r??),
+        None => None,
+    };
+    let (origin_name, origin_url) = match &fork {
+        Some(f) => (f.repo.full_name.clone(), url_for(&endpoint, protocol, &f.repo.full_name)),
+        None => (upstream.full_name.clone(), upstream_url.clone()),
+    };
+
+    // 4 to 6. Remotes, branches, the record.
+    let mut report = setup::Report::default();
+    setup::remotes(&dir, &upstream_url, &origin_url, &mut report)?;
+    if matches!(place, Place::Adopt(_)) {
+        ctx.ui.status("Fetching", "upstream");
+        let mut progress = ctx.ui.progress();
+        let fetched = transfer::fetch(&dir, "upstream", &auth, &mut |p| progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done));
+        progress.finish();
+        fetched?;
+    }
+    let mut record = vec![
+        ("upstream", upstream.full_name.clone()),
+        ("fork", origin_name.clone()),
+        ("base", upstream.default_branch.clone()),
+        ("host", endpoint.host.clone()),
+    ];
+    if let Some(i) = &issue {
+        record.push(("issue", i.number.to_string()));
+    }
+    setup::branches(&dir, &setup::Setup { default_branch: &upstream.default_branch, topic: &topic, record }, &mut report)?;
+
+    // Fetch the fork if it is there already; if not, the first push will find it.
+    let fork_ready = fork.is_none() || transfer::reachable(&origin_url, &auth);
+    if fork.is_some() {
+        if fork_ready {
+            transfer::fetch(&dir, "origin", &auth, &mut |_| {})?;
+        } else {
+            report.notes.push("your fork is still being made on GitHub; it is needed only when you push, and contrib waits for it then".into());
+        }
+    }
+
+    let rel = dir.strip_prefix(&ctx.cwd).map(|p| p.display().to_string()).unwrap_or_else(|_| dir.display().to_string());
+    if ctx.ui.json {
+        return ctx.ui.out_json(&serde_json::json!({
+            "dir": dir,
+            "upstream": {"full_name": upstream.full_name, "url": upstream_url},
+            "origin": {"full_name": origin_name, "url": origin_url},
+            "fork": fork.as_ref().map(|f| serde_json::json!({"created": f.created, "ready": fork_ready})),
+            "branch": topic,
+            "branch_created": report.branch_created,
+            "base": upstream.default_branch,
+            "issue": issue.as_ref().map(|i| i.number),
+            "adopted": matches!(place, Place::Adopt(_)),
+            "notes": report.notes,
+        }));
+    }
+    for n in &report.notes {
+        ctx.ui.status("Note", n);
+    }
+    let what = match &issue {
+        Some(i) => format!("{}#{}: {}", upstream.full_name, i.number, crate::text::one_line(&i.title)),
+        None => upstream.full_name.clone(),
+    };
+    ctx.ui.out(format!("Ready to work on {what}"))?;
+    ctx.ui.out(format!("  code      {}", dir.display()))?;
+    let made = if report.branch_created { "new, from" } else { "existing, based on" };
+    ctx.ui.out(format!("  branch    {topic} ({made} upstream/{})", upstream.default_branch))?;
+    if own {
+        ctx.ui.out(format!("  origin    {origin_url} (the project itself: you push here)"))?;
+    } else {
+        ctx.ui.out(format!("  origin    {origin_url} (your fork: you push here)"))?;
+        ctx.ui.out(format!("  upstream  {upstream_url} (the project: updates come from here)"))?;
+    }
+    if ctx.ui.verbosity >= crate::ui::Verbosity::Normal {
+        let cd = if dir == ctx.cwd { String::new() } else { format!("cd {rel}, then ") };
+        ctx.ui.out(format!("Next: {cd}make your change, and run `contrib commit`."))?;
+    }
+    Ok(())
+}
+
+/// Clones into a hidden sibling first and moves it into place at the end, so an
+/// interrupted clone never leaves a half-made directory that blocks the next run.
+fn clone_into(dir: &Path, url: &str, depth: Option<u32>, auth: &transfer::Auth, ui: &crate::ui::Ui) -> Result<()> {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "clone".into());
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::failed(format!("could not create {}", parent.display())).cause(e.to_string()))?;
+    let partial = parent.join(format!(".{name}.contrib-partial"));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(|e| {
+            Error::failed(format!("could not remove the unfinished clone {}", partial.display())).cause(e.to_string())
+        })?;
+    }
+    let mut progress = ui.progress();
+    let result = transfer::clone(url, &partial, "upstream", depth, auth, &mut |p| {
+        progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
+    });
+    progress.finish();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(e.hint("nothing was left behind: run the same command again when the connection is back"));
+    }
+    if dir.exists() {
+        // An empty directory (checked by the caller) makes way for the clone.
+        std::fs::remove_dir(dir).map_err(|e| Error::failed(format!("could not use {}", dir.display())).cause(e.to_string()))?;
+    }
+    std::fs::rename(&partial, dir).map_err(|e| Error::failed(format!("could not move the clone to {}", dir.display())).cause(e.to_string()))
+}
