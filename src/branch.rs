@@ -5,7 +5,10 @@ pub fn kind_from_labels(labels: &[String]) -> &'static str {
     let has = |words: &[&str]| {
         labels.iter().any(|l| {
             let l = l.to_lowercase();
-            words.iter().any(|w| l.split(|c: char| !c.is_alphanumeric()).any(|part| part == *w))
+            words.iter().any(|w| {
+                l.split(|c: char| !c.is_alphanumeric())
+                    .any(|part| part == *w)
+            })
         })
     };
     if has(&["bug", "fix", "defect", "regression", "crash"]) {
@@ -21,7 +24,9 @@ pub fn kind_from_labels(labels: &[String]) -> &'static str {
 /// Non-Latin text is transliterated (中文 → "zhong-wen", 🎉 → "tada"), so it stays readable.
 pub fn slug(title: &str, max: usize) -> String {
     let ascii = deunicode::deunicode(title).to_lowercase();
-    let words = ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+    let words = ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty());
     let mut out = String::new();
     for w in words {
         let extra = if out.is_empty() { w.len() } else { w.len() + 1 };
@@ -43,7 +48,11 @@ pub fn slug(title: &str, max: usize) -> String {
 pub fn for_issue(number: u64, title: &str, labels: &[String]) -> String {
     let s = slug(title, 40);
     let kind = kind_from_labels(labels);
-    if s.is_empty() { format!("{kind}/{number}") } else { format!("{kind}/{number}-{s}") }
+    if s.is_empty() {
+        format!("{kind}/{number}")
+    } else {
+        format!("{kind}/{number}-{s}")
+    }
 }
 
 /// A name git accepts (`git check-ref-format --branch`), checked without running git.
@@ -59,7 +68,9 @@ pub fn is_valid(name: &str) -> bool {
         && !name.contains("@{")
         && name != "@"
         && !name.split('/').any(|p| p.starts_with('.'))
-        && !name.chars().any(|c| c.is_control() || c == ' ' || "~^:?*[\\".contains(c))
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c == ' ' || "~^:?*[\\".contains(c))
 }
 
 #[cfg(test)]
@@ -72,20 +83,38 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(kind_from_labels(&labels(&["good first issue", "bug"])), "fix");
+        assert_eq!(
+            kind_from_labels(&labels(&["good first issue", "bug"])),
+            "fix"
+        );
         assert_eq!(kind_from_labels(&labels(&["kind/bug"])), "fix");
         assert_eq!(kind_from_labels(&labels(&["C-bug"])), "fix");
         assert_eq!(kind_from_labels(&labels(&["documentation"])), "docs");
         assert_eq!(kind_from_labels(&labels(&["area/docs"])), "docs");
-        assert_eq!(kind_from_labels(&labels(&["enhancement", "debugging"])), "feat");
+        assert_eq!(
+            kind_from_labels(&labels(&["enhancement", "debugging"])),
+            "feat"
+        );
     }
 
     #[test]
     fn names_from_titles() {
-        assert_eq!(for_issue(12, "Handle empty names gracefully", &labels(&["bug"])), "fix/12-handle-empty-names-gracefully");
-        assert_eq!(for_issue(3, "Fix the typo in the greeting (\"Helo\")", &[]), "feat/3-fix-the-typo-in-the-greeting-helo");
-        assert_eq!(for_issue(9, "Emoji in names break the greeting 🎉", &labels(&["bug"])), "fix/9-emoji-in-names-break-the-greeting-tada");
-        assert_eq!(for_issue(10, "为问候语添加中文说明", &labels(&["documentation"])), "docs/10-wei-wen-hou-yu-tian-jia-zhong-wen-shuo");
+        assert_eq!(
+            for_issue(12, "Handle empty names gracefully", &labels(&["bug"])),
+            "fix/12-handle-empty-names-gracefully"
+        );
+        assert_eq!(
+            for_issue(3, "Fix the typo in the greeting (\"Helo\")", &[]),
+            "feat/3-fix-the-typo-in-the-greeting-helo"
+        );
+        assert_eq!(
+            for_issue(9, "Emoji in names break the greeting 🎉", &labels(&["bug"])),
+            "fix/9-emoji-in-names-break-the-greeting-tada"
+        );
+        assert_eq!(
+            for_issue(10, "为问候语添加中文说明", &labels(&["documentation"])),
+            "docs/10-wei-wen-hou-yu-tian-jia-zhong-wen-shuo"
+        );
         assert_eq!(for_issue(4, "🎉🎉", &[]), "feat/4-tada-tada");
         assert_eq!(for_issue(5, "!!!", &[]), "feat/5");
     }
@@ -95,8 +124,19 @@ mod tests {
         let long = "A very long title that goes on and on well past the forty character limit";
         let s = slug(long, 40);
         assert!(s.len() <= 40 && !s.ends_with('-'), "{s}");
-        assert_eq!(slug("Supercalifragilisticexpialidociousnessandmore", 10), "supercalif");
-        for title in ["..lock", "a~b^c:d", "trailing.", "x@{y}", "Ünïcödé — crash!", "中文", "🎉"] {
+        assert_eq!(
+            slug("Supercalifragilisticexpialidociousnessandmore", 10),
+            "supercalif"
+        );
+        for title in [
+            "..lock",
+            "a~b^c:d",
+            "trailing.",
+            "x@{y}",
+            "Ünïcödé — crash!",
+            "中文",
+            "🎉",
+        ] {
             let name = for_issue(1, title, &[]);
             assert!(is_valid(&name), "{name}");
             assert!(name.is_ascii(), "{name}");

@@ -202,7 +202,12 @@ fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
     std::io::stdin()
         .read_to_string(&mut input)
         .map_err(|e| Error::failed("could not read git's request").cause(e.to_string()))?;
-    let field = |k: &str| input.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).map(str::trim);
+    let field = |k: &str| {
+        input
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .map(str::trim)
+    };
     let endpoint = ctx.endpoint()?;
     let host_ok = field("host").is_some_and(|h| h.eq_ignore_ascii_case(&endpoint.host));
     let protocol_ok = field("protocol") == Some(endpoint.web.scheme());
@@ -211,7 +216,10 @@ fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
     }
     // Not git's own helpers: that is where git came from.
     if let Some(found) = auth::lookup(&ctx.env, &endpoint, |_| None) {
-        ctx.ui.out(format!("username=x-access-token\npassword={}", found.token.expose()))?;
+        ctx.ui.out(format!(
+            "username=x-access-token\npassword={}",
+            found.token.expose()
+        ))?;
     }
     Ok(())
 }

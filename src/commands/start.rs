@@ -56,7 +56,10 @@ fn url_for(endpoint: &Endpoint, protocol: Protocol, full_name: &str) -> String {
     let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
     match protocol {
         Protocol::Https => endpoint.git_url(owner, name),
-        Protocol::Ssh => format!("git@{}:{owner}/{name}.git", endpoint.web.host_str().unwrap_or("github.com")),
+        Protocol::Ssh => format!(
+            "git@{}:{owner}/{name}.git",
+            endpoint.web.host_str().unwrap_or("github.com")
+        ),
     }
 }
 
@@ -81,7 +84,8 @@ fn protocol(ctx: &Ctx, endpoint: &Endpoint, flag: Option<Protocol>) -> Protocol 
     }
     let from_gh = ctx.env.gh_config_dir().and_then(|dir| {
         let hosts = std::fs::read_to_string(dir.join("hosts.yml")).ok();
-        let per_host = hosts.and_then(|t| crate::auth::GhHosts::parse(&t).git_protocol(&endpoint.host));
+        let per_host =
+            hosts.and_then(|t| crate::auth::GhHosts::parse(&t).git_protocol(&endpoint.host));
         per_host.or_else(|| {
             let text = std::fs::read_to_string(dir.join("config.yml")).ok()?;
             let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).ok()?;
@@ -107,7 +111,11 @@ fn is_empty_dir(p: &Path) -> bool {
 }
 
 fn clone_of(dir: &Path, urls: &[&str]) -> bool {
-    setup::remote_urls(dir).is_some_and(|remotes| remotes.iter().any(|(_, u)| urls.iter().any(|x| setup::same_repo_url(u, x))))
+    setup::remote_urls(dir).is_some_and(|remotes| {
+        remotes
+            .iter()
+            .any(|(_, u)| urls.iter().any(|x| setup::same_repo_url(u, x)))
+    })
 }
 
 fn place(ctx: &Ctx, args: &Args, upstream: &Repo, urls: &[&str]) -> Result<Place> {
@@ -128,9 +136,13 @@ fn place(ctx: &Ctx, args: &Args, upstream: &Repo, urls: &[&str]) -> Result<Place
     if clone_of(&dir, urls) {
         return Ok(Place::Adopt(dir));
     }
-    Err(Error::failed(format!("{} already exists and is not a clone of {}", dir.display(), upstream.full_name))
-        .cause("nothing was changed")
-        .hint("choose another place with --dir PATH, or move that directory away"))
+    Err(Error::failed(format!(
+        "{} already exists and is not a clone of {}",
+        dir.display(),
+        upstream.full_name
+    ))
+    .cause("nothing was changed")
+    .hint("choose another place with --dir PATH, or move that directory away"))
 }
 
 struct Fork {
@@ -144,14 +156,18 @@ async fn fork(gh: &GitHub, upstream: &Repo, login: &str, args: &Args) -> Result<
     let name = args.fork_name.as_deref().unwrap_or(&upstream.name);
     let is_fork_of_upstream = |r: &Repo| {
         r.fork
-            && [&r.parent, &r.source]
-                .iter()
-                .any(|p| p.as_ref().is_some_and(|p| p.full_name.eq_ignore_ascii_case(&upstream.full_name)))
+            && [&r.parent, &r.source].iter().any(|p| {
+                p.as_ref()
+                    .is_some_and(|p| p.full_name.eq_ignore_ascii_case(&upstream.full_name))
+            })
     };
     if let Some(existing) = gh.repo(owner, name).await?
         && is_fork_of_upstream(&existing)
     {
-        return Ok(Fork { repo: existing, created: false });
+        return Ok(Fork {
+            repo: existing,
+            created: false,
+        });
     }
     // GitHub returns an existing fork (also a renamed one) instead of making a second.
     let repo = gh
@@ -166,7 +182,10 @@ async fn fork(gh: &GitHub, upstream: &Repo, login: &str, args: &Args) -> Result<
             }
             _ => e,
         })?;
-    Ok(Fork { created: true, repo })
+    Ok(Fork {
+        created: true,
+        repo,
+    })
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -174,19 +193,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let target = Target::parse(&args.target, &endpoint)?;
     let issue_number = args.issue.or(target.issue);
     if args.branch.is_none() && issue_number.is_none() {
-        return Err(Error::usage("which branch should contrib make?")
-            .hint(format!("give an issue (contrib start {}#N) or a branch name (--branch NAME)", target.full_name())));
+        return Err(
+            Error::usage("which branch should contrib make?").hint(format!(
+                "give an issue (contrib start {}#N) or a branch name (--branch NAME)",
+                target.full_name()
+            )),
+        );
     }
     if let Some(b) = &args.branch
         && !branch::is_valid(b)
     {
-        return Err(Error::usage(format!("'{b}' is not a valid branch name")).hint("use letters, digits, '-', '_' and '/', e.g. fix/12-empty-names"));
+        return Err(Error::usage(format!("'{b}' is not a valid branch name"))
+            .hint("use letters, digits, '-', '_' and '/', e.g. fix/12-empty-names"));
     }
     let found = ctx.require_token(&endpoint)?;
     let gh = ctx.github(&endpoint, Some(found.token.clone()))?;
 
     // 1. Who you are, the repository and the issue: one round trip, together.
-    ctx.ui.status("Resolving", format!("{} on {}", target.full_name(), endpoint.host));
+    ctx.ui.status(
+        "Resolving",
+        format!("{} on {}", target.full_name(), endpoint.host),
+    );
     let (me, repo, issue) = ctx.block_on(async {
         let issue = async {
             match issue_number {
@@ -198,13 +225,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     })?;
     let me = me?;
     let repo = repo?.ok_or_else(|| {
-        Error::failed(format!("{} was not found on {}", target.full_name(), endpoint.host))
-            .hint("check the spelling; a private repository also needs a token with the 'repo' scope")
+        Error::failed(format!(
+            "{} was not found on {}",
+            target.full_name(),
+            endpoint.host
+        ))
+        .hint("check the spelling; a private repository also needs a token with the 'repo' scope")
     })?;
     // Started from your own fork: the project is its parent.
-    let (upstream, mut issue) = match (&repo.parent, repo.owner_login().eq_ignore_ascii_case(&me.user.login) && repo.fork) {
+    let (upstream, mut issue) = match (
+        &repo.parent,
+        repo.owner_login().eq_ignore_ascii_case(&me.user.login) && repo.fork,
+    ) {
         (Some(parent), true) => {
-            let up = ctx.block_on(gh.repo(&parent.owner.login, &parent.name))??.map(Box::new).unwrap_or_else(|| parent.clone());
+            let up = ctx
+                .block_on(gh.repo(&parent.owner.login, &parent.name))??
+                .map(Box::new)
+                .unwrap_or_else(|| parent.clone());
             (*up, None)
         }
         _ => (repo.clone(), issue?),
@@ -214,19 +251,37 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     {
         issue = ctx.block_on(gh.issue(&upstream.owner.login, &upstream.name, n))??;
         if issue.is_none() {
-            return Err(Error::failed(format!("{} has no issue #{n}", upstream.full_name)).hint(format!("see the open issues at {}/issues", upstream.html_url)));
+            return Err(
+                Error::failed(format!("{} has no issue #{n}", upstream.full_name)).hint(format!(
+                    "see the open issues at {}/issues",
+                    upstream.html_url
+                )),
+            );
         }
     }
     if upstream.archived {
         return Err(Error::failed(format!("{} is archived (read-only): it takes no contributions", upstream.full_name))
             .hint("look for an active fork or a successor project, or run `contrib find` for other issues"));
     }
+    if upstream.allow_forking == Some(false)
+        && !args.no_fork
+        && !upstream.owner_login().eq_ignore_ascii_case(&me.user.login)
+    {
+        return Err(Error::failed(format!("{} does not allow forks", upstream.full_name))
+            .hint("ask its maintainers how to contribute (see its CONTRIBUTING guide), or use --no-fork if you can push to it"));
+    }
     if let Some(i) = &issue {
         if i.is_pull_request() {
-            return Err(Error::usage(format!("#{} is a pull request, not an issue", i.number)).hint("give the number of an issue to work on"));
+            return Err(
+                Error::usage(format!("#{} is a pull request, not an issue", i.number))
+                    .hint("give the number of an issue to work on"),
+            );
         }
         if i.state != "open" {
-            ctx.ui.warn(format!("issue #{} is {}; check that it still needs work", i.number, i.state));
+            ctx.ui.warn(format!(
+                "issue #{} is {}; check that it still needs work",
+                i.number, i.state
+            ));
         }
     }
     let topic = match (&args.branch, &issue) {
@@ -237,11 +292,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     let protocol = protocol(ctx, &endpoint, args.protocol);
     let upstream_url = url_for(&endpoint, protocol, &upstream.full_name);
-    let own = (upstream.owner_login().eq_ignore_ascii_case(&me.user.login) && args.org.is_none()) || args.no_fork;
-    let expected_fork = format!("{}/{}", args.org.as_deref().unwrap_or(&me.user.login), args.fork_name.as_deref().unwrap_or(&upstream.name));
+    let own = (upstream.owner_login().eq_ignore_ascii_case(&me.user.login) && args.org.is_none())
+        || args.no_fork;
+    let expected_fork = format!(
+        "{}/{}",
+        args.org.as_deref().unwrap_or(&me.user.login),
+        args.fork_name.as_deref().unwrap_or(&upstream.name)
+    );
     let expected_fork_url = url_for(&endpoint, protocol, &expected_fork);
     let place = place(ctx, &args, &upstream, &[&upstream_url, &expected_fork_url])?;
-    let auth = if protocol == Protocol::Https { git_auth(&endpoint) } else { transfer::Auth::default() };
+    let auth = if protocol == Protocol::Https {
+        git_auth(&endpoint)
+    } else {
+        transfer::Auth::default()
+    };
 
     // 2 and 3. The fork is asked for while the objects come from upstream.
     let dir = match &place {
@@ -249,31 +313,60 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let clone_job = match &place {
         Place::Fresh(d) => {
-            ctx.ui.status("Cloning", format!("{upstream_url} into {}", d.display()));
-            let (d, url, auth, ui, depth) = (d.clone(), upstream_url.clone(), auth.clone(), ctx.ui.clone(), args.depth);
-            Some(std::thread::spawn(move || clone_into(&d, &url, depth, &auth, &ui)))
+            ctx.ui
+                .status("Cloning", format!("{upstream_url} into {}", d.display()));
+            let (d, url, auth, ui, depth) = (
+                d.clone(),
+                upstream_url.clone(),
+                auth.clone(),
+                ctx.ui.clone(),
+                args.depth,
+            );
+            Some(std::thread::spawn(move || {
+                clone_into(&d, &url, depth, &auth, &ui)
+            }))
         }
         Place::Adopt(d) => {
-            ctx.ui.status("Using", format!("the clone in {}", d.display()));
+            ctx.ui
+                .status("Using", format!("the clone in {}", d.display()));
             None
         }
     };
     let fork_result = if own {
         None
     } else {
-        ctx.ui.status("Forking", format!("{} to {}", upstream.full_name, args.org.as_deref().unwrap_or(&me.user.login)));
+        ctx.ui.status(
+            "Forking",
+            format!(
+                "{} to {}",
+                upstream.full_name,
+                args.org.as_deref().unwrap_or(&me.user.login)
+            ),
+        );
         Some(ctx.block_on(fork(&gh, &upstream, &me.user.login, &args)))
     };
-    let cloned = clone_job.map(|h| h.join().unwrap_or_else(|_| Err(Error::bug("the clone thread stopped unexpectedly"))));
+    let cloned = clone_job.map(|h| {
+        h.join()
+            .unwrap_or_else(|_| Err(Error::bug("the clone thread stopped unexpectedly")))
+    });
     if let Some(r) = cloned {
         r?;
     }
-    let fork = match fork_result {
-        Some(r) => Some(r??),
-        None => None,
+    let fork = match fork_result.map(|r| r.and_then(|x| x)).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            // The clone was made for this run only: do not leave it half set up.
+            if matches!(place, Place::Fresh(_)) {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(e);
+        }
     };
     let (origin_name, origin_url) = match &fork {
-        Some(f) => (f.repo.full_name.clone(), url_for(&endpoint, protocol, &f.repo.full_name)),
+        Some(f) => (
+            f.repo.full_name.clone(),
+            url_for(&endpoint, protocol, &f.repo.full_name),
+        ),
         None => (upstream.full_name.clone(), upstream_url.clone()),
     };
 
@@ -283,7 +376,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if matches!(place, Place::Adopt(_)) {
         ctx.ui.status("Fetching", "upstream");
         let mut progress = ctx.ui.progress();
-        let fetched = transfer::fetch(&dir, "upstream", &auth, &mut |p| progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done));
+        let fetched = transfer::fetch(&dir, "upstream", &auth, &mut |p| {
+            progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
+        });
         progress.finish();
         fetched?;
     }
@@ -296,7 +391,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(i) = &issue {
         record.push(("issue", i.number.to_string()));
     }
-    setup::branches(&dir, &setup::Setup { default_branch: &upstream.default_branch, topic: &topic, record }, &mut report)?;
+    setup::branches(
+        &dir,
+        &setup::Setup {
+            default_branch: &upstream.default_branch,
+            topic: &topic,
+            record,
+        },
+        &mut report,
+    )?;
 
     // Fetch the fork if it is there already; if not, the first push will find it.
     let fork_ready = fork.is_none() || transfer::reachable(&origin_url, &auth);
@@ -308,7 +411,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     }
 
-    let rel = dir.strip_prefix(&ctx.cwd).map(|p| p.display().to_string()).unwrap_or_else(|_| dir.display().to_string());
+    let rel = dir
+        .strip_prefix(&ctx.cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| dir.display().to_string());
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({
             "dir": dir,
@@ -327,36 +433,75 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.ui.status("Note", n);
     }
     let what = match &issue {
-        Some(i) => format!("{}#{}: {}", upstream.full_name, i.number, crate::text::one_line(&i.title)),
+        Some(i) => format!(
+            "{}#{}: {}",
+            upstream.full_name,
+            i.number,
+            crate::text::one_line(&i.title)
+        ),
         None => upstream.full_name.clone(),
     };
     ctx.ui.out(format!("Ready to work on {what}"))?;
     ctx.ui.out(format!("  code      {}", dir.display()))?;
-    let made = if report.branch_created { "new, from" } else { "existing, based on" };
-    ctx.ui.out(format!("  branch    {topic} ({made} upstream/{})", upstream.default_branch))?;
-    if own {
-        ctx.ui.out(format!("  origin    {origin_url} (the project itself: you push here)"))?;
+    let made = if report.branch_created {
+        "new, from"
     } else {
-        ctx.ui.out(format!("  origin    {origin_url} (your fork: you push here)"))?;
-        ctx.ui.out(format!("  upstream  {upstream_url} (the project: updates come from here)"))?;
+        "existing, based on"
+    };
+    ctx.ui.out(format!(
+        "  branch    {topic} ({made} upstream/{})",
+        upstream.default_branch
+    ))?;
+    if own {
+        ctx.ui.out(format!(
+            "  origin    {origin_url} (the project itself: you push here)"
+        ))?;
+    } else {
+        ctx.ui.out(format!(
+            "  origin    {origin_url} (your fork: you push here)"
+        ))?;
+        ctx.ui.out(format!(
+            "  upstream  {upstream_url} (the project: updates come from here)"
+        ))?;
     }
     if ctx.ui.verbosity >= crate::ui::Verbosity::Normal {
-        let cd = if dir == ctx.cwd { String::new() } else { format!("cd {rel}, then ") };
-        ctx.ui.out(format!("Next: {cd}make your change, and run `contrib commit`."))?;
+        let cd = if dir == ctx.cwd {
+            String::new()
+        } else {
+            format!("cd {rel}, then ")
+        };
+        ctx.ui.out(format!(
+            "Next: {cd}make your change, and run `contrib commit`."
+        ))?;
     }
     Ok(())
 }
 
 /// Clones into a hidden sibling first and moves it into place at the end, so an
 /// interrupted clone never leaves a half-made directory that blocks the next run.
-fn clone_into(dir: &Path, url: &str, depth: Option<u32>, auth: &transfer::Auth, ui: &crate::ui::Ui) -> Result<()> {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "clone".into());
+fn clone_into(
+    dir: &Path,
+    url: &str,
+    depth: Option<u32>,
+    auth: &transfer::Auth,
+    ui: &crate::ui::Ui,
+) -> Result<()> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clone".into());
     let parent = dir.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::failed(format!("could not create {}", parent.display())).cause(e.to_string()))?;
+    std::fs::create_dir_all(parent).map_err(|e| {
+        Error::failed(format!("could not create {}", parent.display())).cause(e.to_string())
+    })?;
     let partial = parent.join(format!(".{name}.contrib-partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(|e| {
-            Error::failed(format!("could not remove the unfinished clone {}", partial.display())).cause(e.to_string())
+            Error::failed(format!(
+                "could not remove the unfinished clone {}",
+                partial.display()
+            ))
+            .cause(e.to_string())
         })?;
     }
     let mut progress = ui.progress();
@@ -366,11 +511,17 @@ fn clone_into(dir: &Path, url: &str, depth: Option<u32>, auth: &transfer::Auth, 
     progress.finish();
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&partial);
-        return Err(e.hint("nothing was left behind: run the same command again when the connection is back"));
+        return Err(e.hint(
+            "nothing was left behind: run the same command again when the connection is back",
+        ));
     }
     if dir.exists() {
         // An empty directory (checked by the caller) makes way for the clone.
-        std::fs::remove_dir(dir).map_err(|e| Error::failed(format!("could not use {}", dir.display())).cause(e.to_string()))?;
+        std::fs::remove_dir(dir).map_err(|e| {
+            Error::failed(format!("could not use {}", dir.display())).cause(e.to_string())
+        })?;
     }
-    std::fs::rename(&partial, dir).map_err(|e| Error::failed(format!("could not move the clone to {}", dir.display())).cause(e.to_string()))
+    std::fs::rename(&partial, dir).map_err(|e| {
+        Error::failed(format!("could not move the clone to {}", dir.display())).cause(e.to_string())
+    })
 }

@@ -27,14 +27,25 @@ pub struct Report {
 /// Comparable form of a remote URL: scheme, credentials and `.git` left out.
 pub fn same_repo_url(a: &str, b: &str) -> bool {
     fn norm(u: &str) -> String {
-        let u = u.trim().trim_end_matches('/').trim_end_matches(".git").to_ascii_lowercase();
+        let u = u
+            .trim()
+            .trim_end_matches('/')
+            .trim_end_matches(".git")
+            .to_ascii_lowercase();
         let (had_scheme, rest) = match u.split_once("://") {
             Some((_, r)) => (true, r.to_string()),
             None => (false, u.clone()),
         };
-        let rest = rest.split_once('@').map(|(_, r)| r.to_string()).unwrap_or(rest);
+        let rest = rest
+            .split_once('@')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or(rest);
         // scp-like `host:owner/repo` → `host/owner/repo`; a URL's `host:port` stays.
-        if had_scheme { rest } else { rest.replacen(':', "/", 1) }
+        if had_scheme {
+            rest
+        } else {
+            rest.replacen(':', "/", 1)
+        }
     }
     norm(a) == norm(b)
 }
@@ -55,7 +66,9 @@ pub fn remotes_with_url(repo: &Repository, url: &str) -> Vec<String> {
 }
 
 fn remote_url(repo: &Repository, name: &str) -> Option<String> {
-    repo.find_remote(name).ok().and_then(|r| r.url().ok().map(String::from))
+    repo.find_remote(name)
+        .ok()
+        .and_then(|r| r.url().ok().map(String::from))
 }
 
 /// Makes `name` point at `url`: renames a remote that already points there, moves an
@@ -65,61 +78,105 @@ fn ensure_remote(repo: &Repository, name: &str, url: &str, report: &mut Report) 
         Some(current) if same_repo_url(&current, url) => return Ok(()),
         Some(current) => {
             let keep = format!("{name}-before-contrib");
-            repo.remote_rename(name, &keep).map_err(e("could not rename a remote"))?;
-            report.notes.push(format!("renamed the remote '{name}' ({current}) to '{keep}'"));
+            repo.remote_rename(name, &keep)
+                .map_err(e("could not rename a remote"))?;
+            report.notes.push(format!(
+                "renamed the remote '{name}' ({current}) to '{keep}'"
+            ));
         }
         None => {}
     }
     if let Some(other) = remotes_with_url(repo, url).into_iter().find(|n| n != name) {
-        repo.remote_rename(&other, name).map_err(e("could not rename a remote"))?;
-        report.notes.push(format!("renamed the remote '{other}' to '{name}'"));
+        repo.remote_rename(&other, name)
+            .map_err(e("could not rename a remote"))?;
+        report
+            .notes
+            .push(format!("renamed the remote '{other}' to '{name}'"));
         return Ok(());
     }
-    repo.remote(name, url).map_err(e("could not add a remote"))?;
+    repo.remote(name, url)
+        .map_err(e("could not add a remote"))?;
     Ok(())
 }
 
 /// `upstream` → the project, `origin` → your fork (or the project itself when it is
 /// yours), pushes to origin by default. Remotes in the way are renamed, never removed.
-pub fn remotes(dir: &Path, upstream_url: &str, origin_url: &str, report: &mut Report) -> Result<()> {
+pub fn remotes(
+    dir: &Path,
+    upstream_url: &str,
+    origin_url: &str,
+    report: &mut Report,
+) -> Result<()> {
     let repo = Repository::open(dir).map_err(e("could not open the clone"))?;
     ensure_remote(&repo, "upstream", upstream_url, report)?;
     if origin_url == upstream_url {
         if remote_url(&repo, "origin").is_none() {
-            repo.remote("origin", origin_url).map_err(e("could not add a remote"))?;
+            repo.remote("origin", origin_url)
+                .map_err(e("could not add a remote"))?;
         }
     } else {
         ensure_remote(&repo, "origin", origin_url, report)?;
     }
-    let mut cfg = repo.config().map_err(e("could not open the clone's config"))?;
-    cfg.set_str("remote.pushDefault", "origin").map_err(e("could not write the clone's config"))
+    let mut cfg = repo
+        .config()
+        .map_err(e("could not open the clone's config"))?;
+    cfg.set_str("remote.pushDefault", "origin")
+        .map_err(e("could not write the clone's config"))
 }
 
 /// The default branch follows upstream; the topic branch is cut from it (or exists) and is
 /// checked out; the `contrib.*` record is written. Needs `upstream` fetched.
 pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
     let repo = Repository::open(dir).map_err(e("could not open the clone"))?;
-    let mut cfg = repo.config().map_err(e("could not open the clone's config"))?;
-    let set = |cfg: &mut git2::Config, k: &str, v: &str| cfg.set_str(k, v).map_err(e("could not write the clone's config"));
+    let mut cfg = repo
+        .config()
+        .map_err(e("could not open the clone's config"))?;
+    let set = |cfg: &mut git2::Config, k: &str, v: &str| {
+        cfg.set_str(k, v)
+            .map_err(e("could not write the clone's config"))
+    };
 
     // The default branch follows upstream.
     let upstream_ref = format!("refs/remotes/upstream/{}", s.default_branch);
     let base = repo
         .find_reference(&upstream_ref)
         .and_then(|r| r.peel_to_commit())
-        .map_err(|err| Error::failed(format!("upstream has no branch '{}' here", s.default_branch)).cause(err.message().to_string()).hint("run `git fetch upstream` and try again"))?;
-    if repo.find_branch(s.default_branch, BranchType::Local).is_ok() {
-        set(&mut cfg, &format!("branch.{}.remote", s.default_branch), "upstream")?;
-        set(&mut cfg, &format!("branch.{}.merge", s.default_branch), &format!("refs/heads/{}", s.default_branch))?;
+        .map_err(|err| {
+            Error::failed(format!(
+                "upstream has no branch '{}' here",
+                s.default_branch
+            ))
+            .cause(err.message().to_string())
+            .hint("run `git fetch upstream` and try again")
+        })?;
+    if repo
+        .find_branch(s.default_branch, BranchType::Local)
+        .is_ok()
+    {
+        set(
+            &mut cfg,
+            &format!("branch.{}.remote", s.default_branch),
+            "upstream",
+        )?;
+        set(
+            &mut cfg,
+            &format!("branch.{}.merge", s.default_branch),
+            &format!("refs/heads/{}", s.default_branch),
+        )?;
     }
 
     // The topic branch: cut from upstream's default branch, pushed to origin.
     let exists = repo.find_branch(s.topic, BranchType::Local).is_ok();
     if !exists {
-        repo.branch(s.topic, &base, false).map_err(e("could not create the branch"))?;
+        repo.branch(s.topic, &base, false)
+            .map_err(e("could not create the branch"))?;
         report.branch_created = true;
     }
-    set(&mut cfg, &format!("branch.{}.pushRemote", s.topic), "origin")?;
+    set(
+        &mut cfg,
+        &format!("branch.{}.pushRemote", s.topic),
+        "origin",
+    )?;
     checkout(&repo, s.topic)?;
     for (k, v) in &s.record {
         set(&mut cfg, &format!("contrib.{k}"), v)?;
@@ -130,10 +187,18 @@ pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
 /// Switches to a local branch, refusing (not discarding) when local changes are in the way.
 pub fn checkout(repo: &Repository, branch: &str) -> Result<()> {
     let refname = format!("refs/heads/{branch}");
-    if repo.head().ok().and_then(|h| h.name().ok().map(String::from)).as_deref() == Some(refname.as_str()) {
+    if repo
+        .head()
+        .ok()
+        .and_then(|h| h.name().ok().map(String::from))
+        .as_deref()
+        == Some(refname.as_str())
+    {
         return Ok(());
     }
-    let target = repo.revparse_single(&refname).map_err(e("could not find the branch"))?;
+    let target = repo
+        .revparse_single(&refname)
+        .map_err(e("could not find the branch"))?;
     let mut opts = git2::build::CheckoutBuilder::new();
     opts.safe();
     repo.checkout_tree(&target, Some(&mut opts)).map_err(|err| {
@@ -141,7 +206,8 @@ pub fn checkout(repo: &Repository, branch: &str) -> Result<()> {
             .cause(err.message().to_string())
             .hint("your uncommitted changes are in the way and were left as they are: commit or stash them (git stash), then run the command again")
     })?;
-    repo.set_head(&refname).map_err(e("could not switch branches"))?;
+    repo.set_head(&refname)
+        .map_err(e("could not switch branches"))?;
     Ok(())
 }
 
@@ -172,11 +238,29 @@ mod tests {
 
     #[test]
     fn remote_urls_compare_by_repository() {
-        assert!(same_repo_url("https://github.com/O/R.git", "https://github.com/o/r"));
-        assert!(same_repo_url("git@github.com:o/r.git", "https://github.com/o/r.git"));
-        assert!(same_repo_url("ssh://git@github.com/o/r.git", "https://github.com/o/r"));
-        assert!(same_repo_url("http://127.0.0.1:8080/o/r.git", "http://127.0.0.1:8080/o/r.git"));
-        assert!(!same_repo_url("https://github.com/o/r", "https://github.com/o/r2"));
-        assert!(!same_repo_url("http://127.0.0.1:8080/o/r.git", "http://127.0.0.1:9090/o/r.git"));
+        assert!(same_repo_url(
+            "https://github.com/O/R.git",
+            "https://github.com/o/r"
+        ));
+        assert!(same_repo_url(
+            "git@github.com:o/r.git",
+            "https://github.com/o/r.git"
+        ));
+        assert!(same_repo_url(
+            "ssh://git@github.com/o/r.git",
+            "https://github.com/o/r"
+        ));
+        assert!(same_repo_url(
+            "http://127.0.0.1:8080/o/r.git",
+            "http://127.0.0.1:8080/o/r.git"
+        ));
+        assert!(!same_repo_url(
+            "https://github.com/o/r",
+            "https://github.com/o/r2"
+        ));
+        assert!(!same_repo_url(
+            "http://127.0.0.1:8080/o/r.git",
+            "http://127.0.0.1:9090/o/r.git"
+        ));
     }
 }

@@ -21,7 +21,12 @@ impl Auth {
         match &self.helper {
             // The empty value first clears helpers from the user's config for this run, so
             // no other helper stores our token; ours is then the only one asked.
-            Some(h) => vec!["-c".into(), "credential.helper=".into(), "-c".into(), format!("credential.helper={h}")],
+            Some(h) => vec![
+                "-c".into(),
+                "credential.helper=".into(),
+                "-c".into(),
+                format!("credential.helper={h}"),
+            ],
             None => vec![],
         }
     }
@@ -52,7 +57,12 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
     let (current, total) = rest[open + 1..close].split_once('/')?;
     let after = rest[close + 1..].trim_start_matches(',').trim();
     let done = after.ends_with("done.") || after.ends_with("done");
-    let detail = after.trim_end_matches(", done.").trim_end_matches("done.").trim().trim_end_matches(',').trim();
+    let detail = after
+        .trim_end_matches(", done.")
+        .trim_end_matches("done.")
+        .trim()
+        .trim_end_matches(',')
+        .trim();
     Some(Progress {
         phase: phase.trim().to_string(),
         current: current.trim().parse().ok()?,
@@ -64,13 +74,21 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
 
 /// Runs git with progress on stderr, reporting parsed progress; returns git's last
 /// messages as the error when it fails.
-fn run_with_progress(mut cmd: Command, what: &str, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+fn run_with_progress(
+    mut cmd: Command,
+    what: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     // Never let git ask on the terminal: our helper answers, or the command fails clearly.
     cmd.env("GIT_TERMINAL_PROMPT", "0");
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::failed(format!("{what}: could not run git")).cause(e.to_string()).hint("install git and make sure it is on PATH"))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        Error::failed(format!("{what}: could not run git"))
+            .cause(e.to_string())
+            .hint("install git and make sure it is on PATH")
+    })?;
     let mut stderr = child.stderr.take().expect("piped");
     let mut messages: Vec<String> = Vec::new();
     let mut buf = [0u8; 8192];
@@ -92,7 +110,9 @@ fn run_with_progress(mut cmd: Command, what: &str, progress: &mut dyn FnMut(Prog
             }
         }
     }
-    let status = child.wait().map_err(|e| Error::failed(what.to_string()).cause(e.to_string()))?;
+    let status = child
+        .wait()
+        .map_err(|e| Error::failed(what.to_string()).cause(e.to_string()))?;
     if status.success() {
         return Ok(());
     }
@@ -108,10 +128,20 @@ fn run_with_progress(mut cmd: Command, what: &str, progress: &mut dyn FnMut(Prog
         "returned error: 5",
         "unexpected disconnect",
     ];
-    let network = messages.iter().any(|m| NETWORK.iter().any(|n| m.contains(n)));
-    let mut err = if network { Error::unavailable(what.to_string()) } else { Error::failed(what.to_string()) };
+    let network = messages
+        .iter()
+        .any(|m| NETWORK.iter().any(|n| m.contains(n)));
+    let mut err = if network {
+        Error::unavailable(what.to_string())
+    } else {
+        Error::failed(what.to_string())
+    };
     for m in messages.iter().rev().take(4).rev() {
-        err = err.cause(m.trim_start_matches("fatal: ").trim_start_matches("error: ").to_string());
+        err = err.cause(
+            m.trim_start_matches("fatal: ")
+                .trim_start_matches("error: ")
+                .to_string(),
+        );
     }
     Err(err)
 }
@@ -123,7 +153,14 @@ fn git(auth: &Auth) -> Command {
 }
 
 /// `git clone --origin REMOTE URL DIR` (with `--depth` when asked).
-pub fn clone(url: &str, dir: &Path, remote: &str, depth: Option<u32>, auth: &Auth, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+pub fn clone(
+    url: &str,
+    dir: &Path,
+    remote: &str,
+    depth: Option<u32>,
+    auth: &Auth,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
     let mut cmd = git(auth);
     cmd.args(["clone", "--progress", "--origin", remote]);
     if let Some(d) = depth {
@@ -134,9 +171,16 @@ pub fn clone(url: &str, dir: &Path, remote: &str, depth: Option<u32>, auth: &Aut
 }
 
 /// `git fetch REMOTE` inside `dir`.
-pub fn fetch(dir: &Path, remote: &str, auth: &Auth, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+pub fn fetch(
+    dir: &Path,
+    remote: &str,
+    auth: &Auth,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
     let mut cmd = git(auth);
-    cmd.arg("-C").arg(dir).args(["fetch", "--progress", "--prune", remote]);
+    cmd.arg("-C")
+        .arg(dir)
+        .args(["fetch", "--progress", "--prune", remote]);
     run_with_progress(cmd, &format!("could not fetch from {remote}"), progress)
 }
 
@@ -157,14 +201,22 @@ mod tests {
 
     #[test]
     fn parses_git_progress_lines() {
-        let p = parse_progress("Receiving objects:  45% (450/1000), 1.20 MiB | 2.40 MiB/s").unwrap();
-        assert_eq!((p.phase.as_str(), p.current, p.total, p.done), ("Receiving objects", 450, 1000, false));
+        let p =
+            parse_progress("Receiving objects:  45% (450/1000), 1.20 MiB | 2.40 MiB/s").unwrap();
+        assert_eq!(
+            (p.phase.as_str(), p.current, p.total, p.done),
+            ("Receiving objects", 450, 1000, false)
+        );
         assert_eq!(p.detail.as_deref(), Some("1.20 MiB | 2.40 MiB/s"));
-        let p = parse_progress("Receiving objects: 100% (1000/1000), 2.00 MiB | 2.40 MiB/s, done.").unwrap();
+        let p = parse_progress("Receiving objects: 100% (1000/1000), 2.00 MiB | 2.40 MiB/s, done.")
+            .unwrap();
         assert!(p.done);
         assert_eq!(p.detail.as_deref(), Some("2.00 MiB | 2.40 MiB/s"));
         let p = parse_progress("remote: Counting objects: 100% (5/5), done.").unwrap();
-        assert_eq!((p.phase.as_str(), p.total, p.done, p.detail), ("Counting objects", 5, true, None));
+        assert_eq!(
+            (p.phase.as_str(), p.total, p.done, p.detail),
+            ("Counting objects", 5, true, None)
+        );
         assert!(parse_progress("Cloning into 'x'...").is_none());
         assert!(parse_progress("fatal: repository 'x' not found").is_none());
     }

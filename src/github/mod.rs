@@ -237,7 +237,13 @@ impl GitHub {
 
     /// Asks for a fork (GitHub answers at once and makes the git repository later; a fork
     /// that exists already comes back as it is). Sent once: POSTs are never retried.
-    pub async fn create_fork(&self, owner: &str, name: &str, org: Option<&str>, fork_name: Option<&str>) -> Result<Repo> {
+    pub async fn create_fork(
+        &self,
+        owner: &str,
+        name: &str,
+        org: Option<&str>,
+        fork_name: Option<&str>,
+    ) -> Result<Repo> {
         let route = format!("/repos/{}/{}/forks", seg(owner), seg(name));
         let mut body = serde_json::json!({});
         if let Some(org) = org {
@@ -263,7 +269,9 @@ impl GitHub {
 
 /// A path segment, percent-encoded.
 fn seg(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

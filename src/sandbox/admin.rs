@@ -2,7 +2,7 @@
 //!
 //! - `GET  state`: the whole state, for assertions; `GET refs/OWNER/REPO`: its git refs;
 //! - `POST faults`: `{method?, path, count, status?, message?, retry_after?,
-//!   rate_limited?, latency_ms?, cut?}`: the next `count` requests matching `method` and
+//!   rate_limited?, latency_ms?, cut?, cut_after?}`: the next `count` requests matching `method` and
 //!   `path` (exact, or a prefix ending in `*`) get that answer instead;
 //! - `POST latency`: `{ms}` for every API request from now on;
 //! - `POST users`: `{login, name?, org?: bool, members?: [..], token?, scopes?: [..] | null}`;
@@ -41,6 +41,10 @@ pub struct Fault {
     /// Cut the connection instead of answering.
     #[serde(default)]
     pub cut: bool,
+    /// Answer for real, but cut the connection after this many bytes of the body
+    /// (a network failure in the middle of a clone).
+    #[serde(default)]
+    pub cut_after: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -72,6 +76,29 @@ pub fn take_fault(app: &App, method: &Method, path: &str) -> Option<Fault> {
     let taken = fault.clone();
     faults.retain(|f| f.count > 0);
     Some(taken)
+}
+
+/// The real response, cut off after `limit` bytes of its body.
+pub fn cut_after(response: Response, limit: u64) -> Response {
+    let (parts, body) = response.into_parts();
+    let mut sent = 0u64;
+    let stream = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        if sent >= limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "cut by fault injection",
+            ));
+        }
+        let room = (limit - sent) as usize;
+        sent += chunk.len() as u64;
+        Ok(if chunk.len() > room {
+            chunk.slice(..room)
+        } else {
+            chunk
+        })
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 pub async fn apply_fault(_app: &Arc<App>, fault: Fault) -> Response {
@@ -223,7 +250,8 @@ fn copy_repo(app: &Arc<App>, body: &Value) -> Response {
     if !copied {
         return bad("could not copy the repository");
     }
-    let default_branch = super::api::git(&dst, &["symbolic-ref", "--short", "HEAD"]).unwrap_or_else(|| "main".into());
+    let default_branch = super::api::git(&dst, &["symbolic-ref", "--short", "HEAD"])
+        .unwrap_or_else(|| "main".into());
     let now = Utc::now();
     let mut s = app.state();
     s.add_account(&owner, "User", None);

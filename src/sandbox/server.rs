@@ -296,8 +296,9 @@ pub async fn handle(
     let is_git = !path.starts_with("/api/")
         && !path.starts_with("/_sandbox/")
         && git_http::is_git_path(&path);
-    let (response, logged_body) = if let Some(fault) = admin::take_fault(&app, &parts.method, &path)
-    {
+    let fault = admin::take_fault(&app, &parts.method, &path);
+    let cut_after = fault.as_ref().and_then(|f| f.cut_after);
+    let (response, logged_body) = if let Some(fault) = fault.filter(|f| f.cut_after.is_none()) {
         (admin::apply_fault(&app, fault).await, None)
     } else if is_git {
         (
@@ -335,6 +336,10 @@ pub async fn handle(
         (response, logged)
     };
 
+    let response = match cut_after {
+        Some(limit) => admin::cut_after(response, limit),
+        None => response,
+    };
     app.log_line(&serde_json::json!({
         "time": started.to_rfc3339(),
         "method": parts.method.as_str(),

@@ -240,18 +240,31 @@ impl Ui {
         let bar = (visible && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>12.cyan.bold} [{bar:30}] {pos}/{len} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             bar
         });
-        Progress { lines: visible && bar.is_none(), bar, phase: String::new() }
+        Progress {
+            lines: visible && bar.is_none(),
+            bar,
+            phase: String::new(),
+        }
     }
 }
 
 impl Progress {
-    pub fn update(&mut self, phase: &str, current: u64, total: u64, detail: Option<&str>, done: bool) {
+    pub fn update(
+        &mut self,
+        phase: &str,
+        current: u64,
+        total: u64,
+        detail: Option<&str>,
+        done: bool,
+    ) {
         if let Some(bar) = &self.bar {
             if phase != self.phase {
                 bar.set_prefix(short_phase(phase));
@@ -262,7 +275,11 @@ impl Progress {
             bar.set_message(detail.unwrap_or("").to_string());
         } else if self.lines && done {
             let detail = detail.map(|d| format!(", {d}")).unwrap_or_default();
-            let _ = writeln!(std::io::stderr().lock(), "{:>12} {phase}: {total}{detail}", "");
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{:>12} {phase}: {total}{detail}",
+                ""
+            );
         }
         self.phase = phase.to_string();
     }

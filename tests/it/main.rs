@@ -10,3 +10,4 @@ mod doctor;
 mod rest;
 mod sandbox;
 mod secrets;
+mod start;

@@ -85,6 +85,56 @@ fn the_token_never_leaks() {
         run(&env, &v(&["completions", "bash"]), None);
         run(&env, &v(&["--help"]), None);
     }
+    // start: a clone, a fork, remotes; then a push through the credential helper.
+    run(
+        &env,
+        &[
+            "-v",
+            "start",
+            "practice/hello-contrib#1",
+            "--dir",
+            env.work.join("c").to_str().unwrap(),
+        ],
+        None,
+    );
+    run(&env, &["-v", "start", "practice/nope#1"], None);
+    let helper = format!(
+        "credential.helper=!'{}' auth git-credential",
+        env!("CARGO_BIN_EXE_contrib")
+    );
+    let clone = env.work.join("c");
+    std::fs::write(clone.join("hello.py"), "print('Hello')\n").unwrap();
+    env.git(&clone, &["commit", "-q", "-am", "fix: typo"]);
+    for _ in 0..100 {
+        let pushed = env
+            .command(
+                "git",
+                &[
+                    "-c",
+                    "credential.helper=",
+                    "-c",
+                    &helper,
+                    "push",
+                    "-q",
+                    "origin",
+                    "HEAD",
+                ],
+                &clone,
+            )
+            .output()
+            .unwrap();
+        if pushed.status.success() {
+            break;
+        }
+        assert!(!String::from_utf8_lossy(&pushed.stderr).contains(SECRET));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        pushed_ok,
+        "the push through the credential helper went through"
+    );
+    let clone_config = std::fs::read_to_string(clone.join(".git/config")).unwrap();
+    assert!(clone_config.contains("[remote \"origin\"]") && !clone_config.contains(SECRET));
     // Failure paths from GitHub: 401, 5xx, a cut connection, an exhausted rate limit.
     env.admin(
         "POST",
