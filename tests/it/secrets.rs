@@ -105,6 +105,7 @@ fn the_token_never_leaks() {
     let clone = env.work.join("c");
     std::fs::write(clone.join("hello.py"), "print('Hello')\n").unwrap();
     env.git(&clone, &["commit", "-q", "-am", "fix: typo"]);
+    let mut pushed_ok = false;
     for _ in 0..100 {
         let pushed = env
             .command(
@@ -124,6 +125,7 @@ fn the_token_never_leaks() {
             .output()
             .unwrap();
         if pushed.status.success() {
+            pushed_ok = true;
             break;
         }
         assert!(!String::from_utf8_lossy(&pushed.stderr).contains(SECRET));
