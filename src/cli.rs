@@ -191,6 +191,10 @@ impl Ctx {
         // octocrab's service stack needs the runtime's context while it is built.
         let _guard = self.runtime()?.enter();
         GitHub::new(github::Config {
+            cache_dir: self
+                .env
+                .cache_home()
+                .map(|c| c.join("contrib").join("http")),
             api: endpoint.api.clone(),
             token,
             proxy,

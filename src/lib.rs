@@ -24,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod env;
 pub mod error;
+pub mod find;
 pub mod git;
 pub mod github;
 pub mod host;

@@ -4,6 +4,7 @@
 //! The API base URL and the token are passed in ([`Config`]); there is no global client, so
 //! the same code serves github.com, GitHub Enterprise and the sandbox.
 
+mod cache;
 mod errors;
 #[cfg(test)]
 mod models_test;
@@ -32,6 +33,8 @@ pub struct Proxy {
 }
 
 pub struct Config {
+    /// Where conditional-request answers are kept (`None`: no cache).
+    pub cache_dir: Option<std::path::PathBuf>,
     pub api: Url,
     pub token: Option<Token>,
     pub proxy: Proxy,
@@ -43,8 +46,21 @@ pub struct Config {
 /// A client for one GitHub instance.
 pub struct GitHub {
     crab: Octocrab,
+    /// The API base URL, without a trailing slash.
+    base: String,
     host: String,
     log: Option<Log>,
+    cache: Option<cache::Cache>,
+    /// The last rate-limit figures seen, per resource ("core", "search").
+    rate: std::sync::Mutex<std::collections::BTreeMap<String, RateInfo>>,
+    /// Requests sent, and how many were answered from the cache (304).
+    pub stats: std::sync::Mutex<Stats>,
+}
+
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Stats {
+    pub requests: u64,
+    pub not_modified: u64,
 }
 
 /// A response we have read in full.
@@ -102,10 +118,17 @@ impl GitHub {
         let crab = builder
             .build_with_reqwest(http)
             .map_err(|e| Error::bug("could not set up the GitHub client").cause(e.to_string()))?;
+        let cache = config
+            .cache_dir
+            .map(|dir| cache::Cache::new(dir, config.token.as_ref()));
         Ok(Self {
             crab,
+            base: config.api.as_str().trim_end_matches('/').to_string(),
             host,
             log: config.log,
+            cache,
+            rate: Default::default(),
+            stats: Default::default(),
         })
     }
 
@@ -126,11 +149,24 @@ impl GitHub {
         route: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Raw> {
+        self.send_with(method, route, body, None).await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        route: &str,
+        body: Option<&serde_json::Value>,
+        etag: Option<&str>,
+    ) -> Result<Raw> {
         let started = std::time::Instant::now();
-        let builder = http::Request::builder()
+        let mut builder = http::Request::builder()
             .method(method.clone())
             .uri(route)
             .header(http::header::ACCEPT, "application/vnd.github+json");
+        if let Some(tag) = etag {
+            builder = builder.header(http::header::IF_NONE_MATCH, tag);
+        }
         let request = self.crab.build_request(builder, body).map_err(|e| {
             Error::bug(format!("could not build the request {method} {route}")).cause(e.to_string())
         })?;
@@ -163,10 +199,36 @@ impl GitHub {
     /// A GET, retried with backoff on network errors and 502/503/504 (GETs are
     /// idempotent; nothing else is ever retried).
     async fn get_raw(&self, route: &str) -> Result<Raw> {
+        let cached = self.cache.as_ref().and_then(|c| c.get(route));
         let delays = [Duration::from_millis(300), Duration::from_millis(1200)];
         let mut attempt = 0;
         loop {
-            let result = self.send_once(Method::GET, route, None).await;
+            let result = self
+                .send_with(
+                    Method::GET,
+                    route,
+                    None,
+                    cached.as_ref().map(|c| c.etag.as_str()),
+                )
+                .await;
+            // A 304 answers from the cache, and costs nothing against the rate limit.
+            let result = match (result, &cached) {
+                (Ok(raw), Some(entry)) if raw.status == StatusCode::NOT_MODIFIED => Ok(Raw {
+                    status: StatusCode::OK,
+                    headers: raw.headers,
+                    body: entry.body.clone(),
+                }),
+                (Ok(raw), _) => {
+                    if raw.status == StatusCode::OK
+                        && let (Some(cache), Some(etag)) =
+                            (&self.cache, header(&raw.headers, "etag"))
+                    {
+                        cache.put(route, etag, &raw.body);
+                    }
+                    Ok(raw)
+                }
+                (Err(e), _) => Err(e),
+            };
             let retryable = match &result {
                 Err(e) => e.kind == crate::error::Kind::Unavailable,
                 Ok(raw) => matches!(raw.status.as_u16(), 502..=504),
@@ -258,6 +320,199 @@ impl GitHub {
         parse(&raw.body, &what)
     }
 
+    /// The last rate-limit figures GitHub sent for `resource` ("core" or "search").
+    pub fn last_rate(&self, resource: &str) -> Option<RateInfo> {
+        self.rate.lock().ok()?.get(resource).copied()
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats.lock().map(|s| *s).unwrap_or_default()
+    }
+
+    /// Every page of a list, following GitHub's `Link` headers (at most `max_pages`).
+    async fn get_pages<T: DeserializeOwned>(
+        &self,
+        route: &str,
+        what: &str,
+        max_pages: usize,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        let mut next = Some(route.to_string());
+        let mut pages = 0;
+        while let Some(r) = next.take() {
+            let raw = self.get_raw(&r).await?;
+            let raw = self.check(raw, what)?;
+            let mut items: Vec<T> = parse(&raw.body, what)?;
+            out.append(&mut items);
+            pages += 1;
+            if pages < max_pages {
+                next = header(&raw.headers, "link")
+                    .and_then(next_link)
+                    .map(|url| self.relative(&url));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A `Link` URL made relative to the API base, so the token goes only where it belongs.
+    fn relative(&self, url: &str) -> String {
+        url.strip_prefix(&self.base)
+            .map(String::from)
+            .unwrap_or_else(|| url.to_string())
+    }
+
+    pub async fn labels(&self, owner: &str, name: &str) -> Result<Vec<Label>> {
+        let route = format!("/repos/{}/{}/labels?per_page=100", seg(owner), seg(name));
+        self.get_pages(
+            &route,
+            &format!("could not read the labels of {owner}/{name}"),
+            3,
+        )
+        .await
+    }
+
+    /// Open issues (and pull requests, as GitHub lists them), most recently updated first.
+    pub async fn open_issues(
+        &self,
+        owner: &str,
+        name: &str,
+        label: Option<&str>,
+        max_pages: usize,
+    ) -> Result<Vec<IssueItem>> {
+        let mut route = format!(
+            "/repos/{}/{}/issues?state=open&sort=updated&direction=desc&per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        if let Some(l) = label {
+            route.push_str(&format!("&labels={}", seg(l)));
+        }
+        self.get_pages(
+            &route,
+            &format!("could not list the issues of {owner}/{name}"),
+            max_pages,
+        )
+        .await
+    }
+
+    pub async fn timeline(
+        &self,
+        owner: &str,
+        name: &str,
+        number: u64,
+    ) -> Result<Vec<TimelineEvent>> {
+        let route = format!(
+            "/repos/{}/{}/issues/{number}/timeline?per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not read the history of {owner}/{name}#{number}"),
+            3,
+        )
+        .await
+    }
+
+    pub async fn comments(&self, owner: &str, name: &str, number: u64) -> Result<Vec<Comment>> {
+        let route = format!(
+            "/repos/{}/{}/issues/{number}/comments?per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not read the comments on {owner}/{name}#{number}"),
+            10,
+        )
+        .await
+    }
+
+    /// Posts a comment. Sent once: a POST is never retried (the caller checks before
+    /// trying again).
+    pub async fn post_comment(
+        &self,
+        owner: &str,
+        name: &str,
+        number: u64,
+        body: &str,
+    ) -> Result<Comment> {
+        let route = format!(
+            "/repos/{}/{}/issues/{number}/comments",
+            seg(owner),
+            seg(name)
+        );
+        let what = format!("could not comment on {owner}/{name}#{number}");
+        let raw = self
+            .send_once(
+                Method::POST,
+                &route,
+                Some(&serde_json::json!({"body": body})),
+            )
+            .await?;
+        let raw = self.check(raw, &what)?;
+        parse(&raw.body, &what)
+    }
+
+    /// One page of an issue search.
+    pub async fn search_issues(
+        &self,
+        query: &str,
+        sort: Option<&str>,
+        per_page: u32,
+        page: u32,
+    ) -> Result<SearchPage> {
+        let mut route = format!(
+            "/search/issues?q={}&per_page={per_page}&page={page}",
+            seg(query)
+        );
+        if let Some(s) = sort {
+            route.push_str(&format!("&sort={s}&order=desc"));
+        }
+        let raw = self.get_raw(&route).await?;
+        let raw = self.check(raw, "could not search GitHub's issues")?;
+        parse(&raw.body, "could not search GitHub's issues")
+    }
+
+    /// A text file from the default branch (or `reference`); `Ok(None)` if absent.
+    pub async fn file(
+        &self,
+        owner: &str,
+        name: &str,
+        path: &str,
+        reference: Option<&str>,
+    ) -> Result<Option<String>> {
+        use base64::Engine;
+        let mut route = format!(
+            "/repos/{}/{}/contents/{}",
+            seg(owner),
+            seg(name),
+            path.split('/').map(seg).collect::<Vec<_>>().join("/")
+        );
+        if let Some(r) = reference {
+            route.push_str(&format!("?ref={}", seg(r)));
+        }
+        let raw = self.get_raw(&route).await?;
+        if raw.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let what = format!("could not read {path} of {owner}/{name}");
+        let raw = self.check(raw, &what)?;
+        let v: serde_json::Value = parse(&raw.body, &what)?;
+        let Some(content) = v.get("content").and_then(|c| c.as_str()) else {
+            return Ok(None); // a directory
+        };
+        let cleaned: String = content.chars().filter(|c| !c.is_whitespace()).collect();
+        // Bad base64 is GitHub's problem, not a crash of ours.
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(cleaned)
+            .map_err(|e| {
+                Error::unavailable(what.clone())
+                    .cause(format!("GitHub sent content contrib could not decode: {e}"))
+            })?;
+        Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
     /// The rate limits (asking costs nothing against them).
     pub async fn rate_limit(&self) -> Result<RateLimits> {
         let (limits, _): (RateLimits, _) = self
@@ -265,6 +520,19 @@ impl GitHub {
             .await?;
         Ok(limits)
     }
+}
+
+/// The `rel="next"` URL of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (url, rel) = part.split_once(';')?;
+        rel.contains("rel=\"next\"").then(|| {
+            url.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
 }
 
 /// A path segment, percent-encoded.

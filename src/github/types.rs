@@ -120,3 +120,85 @@ impl Issue {
         self.pull_request.is_some()
     }
 }
+
+/// An issue as lists and searches return it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct IssueItem {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub state: String,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignees: Vec<User>,
+    pub comments: u64,
+    pub user: User,
+    pub html_url: String,
+    pub repository_url: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    pub pull_request: Option<serde_json::Value>,
+}
+
+impl IssueItem {
+    /// `owner/repo`, from `repository_url`.
+    pub fn repo_full_name(&self) -> String {
+        let parts: Vec<&str> = self
+            .repository_url
+            .trim_end_matches('/')
+            .rsplitn(3, '/')
+            .collect();
+        match parts.as_slice() {
+            [repo, owner, ..] => format!("{owner}/{repo}"),
+            _ => self.repository_url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SearchPage {
+    pub total_count: u64,
+    pub incomplete_results: bool,
+    pub items: Vec<IssueItem>,
+}
+
+/// A comment on an issue.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Comment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub user: User,
+    #[serde(default)]
+    pub author_association: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub html_url: String,
+}
+
+/// The timeline events contrib reads: comments and cross-references from pull requests.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TimelineEvent {
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub actor: Option<User>,
+    #[serde(default)]
+    pub author_association: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub source: Option<TimelineSource>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TimelineSource {
+    #[serde(default)]
+    pub issue: Option<IssueItem>,
+}

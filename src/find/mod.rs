@@ -1,0 +1,4 @@
+//! Finding good first issues that are really free: label spellings, claims, ranking.
+
+pub mod claims;
+pub mod labels;
