@@ -64,12 +64,14 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Find(commands::find::Args),
+    Claim(commands::claim::Args),
+    Start(commands::start::Args),
     Auth(commands::auth::Args),
     Doctor(commands::doctor::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
     Sandbox(commands::sandbox::Args),
-    Start(commands::start::Args),
 }
 
 /// Parses the arguments and runs the command.
@@ -92,6 +94,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
     };
     let ctx = Ctx::new(cli.global, env)?;
     let result = match cli.command {
+        Command::Find(args) => commands::find::run(&ctx, args),
+        Command::Claim(args) => commands::claim::run(&ctx, args),
         Command::Auth(args) => commands::auth::run(&ctx, args),
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args),

@@ -1,8 +1,10 @@
 //! One file per subcommand: its clap `Args` beside its `run`.
 
 pub mod auth;
+pub mod claim;
 pub mod completions;
 pub mod doctor;
+pub mod find;
 pub mod man;
 pub mod sandbox;
 pub mod start;

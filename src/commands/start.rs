@@ -46,6 +46,23 @@ pub struct Args {
     pub no_fork: bool,
 }
 
+impl Args {
+    /// `contrib start TARGET` with every option at its default.
+    pub fn for_target(target: &str) -> Self {
+        Self {
+            target: target.to_string(),
+            issue: None,
+            dir: None,
+            org: None,
+            fork_name: None,
+            branch: None,
+            depth: None,
+            protocol: None,
+            no_fork: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Protocol {
     Https,

@@ -189,6 +189,25 @@ impl GitHub {
                 started.elapsed().as_millis()
             )
         });
+        if let Ok(mut stats) = self.stats.lock() {
+            stats.requests += 1;
+            stats.not_modified += u64::from(status == StatusCode::NOT_MODIFIED);
+        }
+        if let Some(rate) = RateInfo::from_headers(&headers)
+            && let Ok(mut map) = self.rate.lock()
+        {
+            // Answers to concurrent requests arrive in any order: the lowest count in the
+            // same window is the latest.
+            let resource = header(&headers, "x-ratelimit-resource")
+                .unwrap_or("core")
+                .to_string();
+            let keep = map
+                .get(&resource)
+                .is_some_and(|old| old.reset == rate.reset && old.remaining <= rate.remaining);
+            if !keep {
+                map.insert(resource, rate);
+            }
+        }
         Ok(Raw {
             status,
             headers,

@@ -110,6 +110,8 @@ pub struct Issue {
     pub html_url: String,
     #[serde(default)]
     pub pull_request: Option<serde_json::Value>,
+    #[serde(default)]
+    pub assignees: Vec<User>,
 }
 
 impl Issue {

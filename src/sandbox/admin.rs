@@ -328,7 +328,7 @@ fn add_user(app: &Arc<App>, body: &Value) -> Response {
 /// action one of `comment`, `review` (state: APPROVED | CHANGES_REQUESTED | COMMENTED,
 /// path?/line? for a review comment), `merge`, `close`, `check_run` (sha?, name, status,
 /// conclusion?), `status` (sha?, context, state), `archive`, `disable_forking`,
-/// `bulk_issues` (count, title).
+/// `bulk_issues` (count, title, labels?).
 fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     let get = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
     let Some(action) = get("action") else {
@@ -355,6 +355,15 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
             // Many plain issues at once (search caps, pagination).
             let count = body.get("count").and_then(Value::as_u64).unwrap_or(1);
             let title = get("title").unwrap_or_else(|| "Issue".into());
+            let labels: Vec<String> = body
+                .get("labels")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
             let first = repo.next_number();
             for k in 0..count {
                 repo.issues.push(super::state::Issue {
@@ -363,7 +372,7 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
                     title: format!("{title} {}", k + 1),
                     body: None,
                     user: user.clone(),
-                    labels: vec![],
+                    labels: labels.clone(),
                     assignees: vec![],
                     state: "open".into(),
                     state_reason: None,

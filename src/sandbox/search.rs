@@ -14,6 +14,7 @@ enum Term {
     NoAssignee,
     LinkedPr(bool),
     Language(String),
+    Topic(String),
     Archived(bool),
     Text(String),
 }
@@ -76,6 +77,7 @@ impl Query {
                         ("no", "assignee") => Term::NoAssignee,
                         ("linked", "pr") => Term::LinkedPr(true),
                         ("language", _) => Term::Language(v.to_ascii_lowercase()),
+                        ("topic", _) => Term::Topic(v.to_ascii_lowercase()),
                         ("archived", "true") => Term::Archived(true),
                         ("archived", "false") => Term::Archived(false),
                         _ => {
@@ -111,6 +113,7 @@ impl Query {
                 .language
                 .as_deref()
                 .is_some_and(|x| x.eq_ignore_ascii_case(l)),
+            Term::Topic(t) => r.topics.iter().any(|x| x.eq_ignore_ascii_case(t)),
             Term::Archived(a) => r.archived == *a,
             Term::Text(t) => {
                 i.title.to_lowercase().contains(t)

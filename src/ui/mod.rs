@@ -218,6 +218,22 @@ impl Ui {
     }
 }
 
+impl Ui {
+    /// Choose one of `items` by typing to filter. `None` when the person quits (Esc).
+    /// Only with a terminal: without one, dialoguer's fuzzy picker would spin forever.
+    pub fn fuzzy_pick(&self, prompt: &str, items: &[String]) -> Result<Option<usize>> {
+        if !self.interactive {
+            return Err(Error::bug("fuzzy_pick called without a terminal"));
+        }
+        dialoguer::FuzzySelect::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .interact_opt()
+            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
     Ok,

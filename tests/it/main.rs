@@ -7,6 +7,7 @@ mod openapi;
 mod auth;
 mod cli;
 mod doctor;
+mod find;
 mod rest;
 mod sandbox;
 mod secrets;
