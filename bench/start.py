@@ -127,7 +127,7 @@ def main():
     print(f"repository: {count} commits, {pack_size(CACHE) / 2**20:.0f} MiB pack; API latency 100 ms, fork delay 5 s; median of {rounds}")
     print(f"{'':16}{'wall s':>8}{'peak RSS MiB':>14}")
     for k, (w, m) in med.items():
-        print(f"{k:16}{w:8.2f}{m:14.0f}")
+        print(f"{k:16}{w:8.2f}{m:14.1f}")
     print(f"start / by hand                  {start_w / hand_w:.2f}  (target <= 0.60)")
     print(f"start / max(fork delay, clone)   {start_w / max(5.0, clone_w):.2f}  (target <= 1.10)")
     print(f"start RSS / git clone RSS        {start_m / clone_m:.2f}  (target <= 1.00)")

@@ -28,8 +28,12 @@ pub mod find;
 pub mod git;
 pub mod github;
 pub mod host;
+pub mod rules;
 pub mod sandbox;
+
 pub mod target;
+pub mod template;
+
 pub mod text;
 pub mod ui;
 

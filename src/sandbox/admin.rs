@@ -227,11 +227,29 @@ fn copy_repo(app: &Arc<App>, body: &Value) -> Response {
     let (Some(owner), Some(name), Some(from)) = (get("owner"), get("name"), get("from")) else {
         return bad("owner, name and from are required");
     };
-    let src = {
+    // With `with_issues`, labels, issues and comments come along too (benchmarks).
+    let (src, extra_data) = {
         let s = app.state();
         match from.split_once('/').and_then(|(o, n)| s.repo(o, n)) {
-            Some(r) => super::state::git_dir(&app.dir, &r.owner, &r.name),
-            None => std::path::PathBuf::from(&from),
+            Some(r) => {
+                let with = body
+                    .get("with_issues")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let extra = with.then(|| {
+                    (
+                        r.labels.clone(),
+                        r.issues
+                            .iter()
+                            .filter(|i| i.pull.is_none())
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                        r.comments.clone(),
+                    )
+                });
+                (super::state::git_dir(&app.dir, &r.owner, &r.name), extra)
+            }
+            None => (std::path::PathBuf::from(&from), None),
         }
     };
     let dst = super::state::git_dir(&app.dir, &owner, &name);
@@ -277,7 +295,14 @@ fn copy_repo(app: &Arc<App>, body: &Value) -> Response {
         check_runs: vec![],
         statuses: vec![],
     };
+    let mut repo = repo;
+    if let Some((labels, issues, comments)) = extra_data {
+        repo.labels = labels;
+        repo.issues = issues;
+        repo.comments = comments;
+    }
     s.repos.insert(repo.key(), repo);
+
     app.save(&s);
     ok(json!({"ok": true}))
 }

@@ -9,6 +9,9 @@ mod cli;
 mod doctor;
 mod find;
 mod rest;
+mod rules;
+
 mod sandbox;
 mod secrets;
 mod start;
+mod templates;
