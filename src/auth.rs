@@ -335,6 +335,35 @@ ghe.corp:
     }
 
     #[test]
+    fn enterprise_hosts_take_enterprise_variables_only() {
+        let vars = [
+            ("GH_TOKEN", "for-dotcom"),
+            ("GH_ENTERPRISE_TOKEN", "for-ghe"),
+            ("HOME", "/nonexistent"),
+        ];
+        let env =
+            Env::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).into()));
+        let ghe = Endpoint::from_host("ghe.example.com").unwrap();
+        let found = lookup(&env, &ghe, |_| None).unwrap();
+        assert_eq!(
+            (found.token.expose(), found.source),
+            ("for-ghe", Source::EnvVar(env::GH_ENTERPRISE_TOKEN))
+        );
+        let dotcom = lookup(&env, &Endpoint::github_com(), |_| None).unwrap();
+        assert_eq!(dotcom.token.expose(), "for-dotcom");
+        // Only GITHUB_ENTERPRISE_TOKEN: still found for Enterprise, never for github.com.
+        let env = Env::from_lookup(|k| (k == "GITHUB_ENTERPRISE_TOKEN").then(|| "second".into()));
+        assert_eq!(
+            lookup(&env, &ghe, |_| None).unwrap().token.expose(),
+            "second"
+        );
+        assert!(lookup(&env, &Endpoint::github_com(), |_| None).is_none());
+        // The git credential helper is the last resort, for any host.
+        let cred = lookup(&env, &Endpoint::github_com(), |_| Token::new("from-git")).unwrap();
+        assert_eq!(cred.source, Source::GitCredential);
+    }
+
+    #[test]
     fn scopes() {
         assert!(Scopes::parse(Some("repo, read:org")).can_contribute());
         assert!(Scopes::parse(Some("public_repo")).can_contribute());

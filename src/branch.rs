@@ -55,6 +55,23 @@ pub fn for_issue(number: u64, title: &str, labels: &[String]) -> String {
     }
 }
 
+/// A project's documented rule, applied where contrib understands it: a rule that puts the
+/// issue number first (`123-My_Cool-Feature`, "start with the issue id") gives `<N>-<slug>`.
+pub fn apply_rule(rule: &str, number: u64, title: &str) -> Option<String> {
+    let r = rule.to_lowercase();
+    let issue_first =
+        (r.contains("issue id") || r.contains("issue number") || r.contains("<issue"))
+            && (r.contains("start") || r.contains("begin") || r.contains("first"));
+    issue_first.then(|| {
+        let s = slug(title, 40);
+        if s.is_empty() {
+            number.to_string()
+        } else {
+            format!("{number}-{s}")
+        }
+    })
+}
+
 /// A name git accepts (`git check-ref-format --branch`), checked without running git.
 pub fn is_valid(name: &str) -> bool {
     !name.is_empty()
@@ -79,6 +96,16 @@ mod tests {
 
     fn labels(l: &[&str]) -> Vec<String> {
         l.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn documented_rules() {
+        let rule = "Branch name should start with issue id and after id there should be - e.g. 123-My_Cool-Feature";
+        assert_eq!(
+            apply_rule(rule, 12, "Handle empty names").as_deref(),
+            Some("12-handle-empty-names")
+        );
+        assert_eq!(apply_rule("Use a descriptive branch name", 12, "x"), None);
     }
 
     #[test]

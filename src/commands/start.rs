@@ -399,6 +399,38 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         progress.finish();
         fetched?;
     }
+    // A documented branch rule of the project wins over contrib's own naming.
+    let mut topic = topic;
+    if args.branch.is_none()
+        && let Some(i) = &issue
+    {
+        let base_ref = format!("refs/remotes/upstream/{}", upstream.default_branch);
+        let files = setup::files_at(&dir, &base_ref, |p| {
+            p.rsplit('/')
+                .next()
+                .is_some_and(|n| n.to_lowercase().starts_with("contributing"))
+        });
+        let file_refs: Vec<crate::rules::File> = files
+            .iter()
+            .map(|(p, t)| crate::rules::File { path: p, text: t })
+            .collect();
+        let rules = crate::rules::detect(&file_refs, &[]);
+        if let Some(rule) = &rules.branch_rule.value
+            && let Some(name) = branch::apply_rule(rule, i.number, &i.title)
+            && branch::is_valid(&name)
+        {
+            report.notes.push(format!(
+                "named the branch by the project's rule ({})",
+                rules
+                    .branch_rule
+                    .evidence
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or(rule)
+            ));
+            topic = name;
+        }
+    }
     let mut record = vec![
         ("upstream", upstream.full_name.clone()),
         ("fork", origin_name.clone()),
@@ -492,6 +524,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_by_protocol() {
+        let e = Endpoint::github_com();
+        assert_eq!(
+            url_for(&e, Protocol::Https, "o/r"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(url_for(&e, Protocol::Ssh, "o/r"), "git@github.com:o/r.git");
+        let ghe = Endpoint::from_host("ghe.corp:8443").unwrap();
+        assert_eq!(url_for(&ghe, Protocol::Ssh, "o/r"), "git@ghe.corp:o/r.git");
+    }
 }
 
 /// Clones into a hidden sibling first and moves it into place at the end, so an

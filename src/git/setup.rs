@@ -264,3 +264,60 @@ mod tests {
         ));
     }
 }
+
+/// Text files at the top of `refname`'s tree and in its `.github/` and `docs/` folders whose
+/// names match `wanted` (for the rule detector: no API call needed after a fetch).
+pub fn files_at(dir: &Path, refname: &str, wanted: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+    let Ok(repo) = Repository::open(dir) else {
+        return vec![];
+    };
+    let Ok(tree) = repo.revparse_single(refname).and_then(|o| o.peel_to_tree()) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for prefix in ["", ".github/", "docs/"] {
+        let sub = if prefix.is_empty() {
+            Some(tree.clone())
+        } else {
+            tree.get_path(Path::new(prefix.trim_end_matches('/')))
+                .ok()
+                .and_then(|e| e.to_object(&repo).ok())
+                .and_then(|o| o.into_tree().ok())
+        };
+        let Some(sub) = sub else { continue };
+        for entry in sub.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let path = format!("{prefix}{name}");
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && wanted(&path)
+                && let Ok(blob) = entry.to_object(&repo).and_then(|o| o.peel_to_blob())
+                && let Ok(text) = std::str::from_utf8(blob.content())
+            {
+                out.push((path, text.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Messages of the last `n` commits on `refname`, newest first.
+pub fn recent_messages(dir: &Path, refname: &str, n: usize) -> Vec<String> {
+    let Ok(repo) = Repository::open(dir) else {
+        return vec![];
+    };
+    let Ok(mut walk) = repo.revwalk() else {
+        return vec![];
+    };
+    let Ok(oid) = repo.revparse_single(refname).map(|o| o.id()) else {
+        return vec![];
+    };
+    if walk.push(oid).is_err() {
+        return vec![];
+    }
+    walk.take(n)
+        .filter_map(|id| id.ok())
+        .filter_map(|id| repo.find_commit(id).ok())
+        .filter(|c| c.parent_count() <= 1)
+        .filter_map(|c| c.message().ok().map(String::from))
+        .collect()
+}

@@ -605,3 +605,46 @@ fn failures_say_what_to_do() {
         &["no GitHub token found", "contrib auth login"],
     );
 }
+
+#[test]
+fn a_documented_branch_rule_wins() {
+    let env = TestEnv::with_sandbox();
+    env.add_user("rules", "t-rules", Some(&["repo"]));
+    env.admin("POST", "repos", json!({"owner": "rules", "name": "proj", "from": "practice/hello-contrib", "with_issues": true}));
+    let addr = env.sandbox().addr;
+    let work = env.work.join("setup");
+    git(
+        &env,
+        &env.work,
+        &["clone", "-q", &url(&env, "rules/proj"), "setup"],
+    );
+    std::fs::write(work.join("CONTRIBUTING.md"), "# Contributing\n\nBranch name should start with issue id and after id there should be - e.g. 123-My_Cool-Feature\n").unwrap();
+    git(&env, &work, &["commit", "-q", "-am", "docs: branch rule"]);
+    git(
+        &env,
+        &work,
+        &[
+            "push",
+            "-q",
+            &format!("http://r:t-rules@{addr}/rules/proj.git"),
+            "HEAD:main",
+        ],
+    );
+    let v = start_json(&env, &env.work, &["rules/proj#3", "--dir", "p"]);
+    assert_eq!(v["branch"], "3-handle-empty-names-gracefully");
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("CONTRIBUTING.md:3")),
+        "{v}"
+    );
+    // An explicit --branch still wins.
+    let v = start_json(
+        &env,
+        &env.work,
+        &["rules/proj#3", "--dir", "q", "--branch", "mine"],
+    );
+    assert_eq!(v["branch"], "mine");
+}
