@@ -67,6 +67,7 @@ pub enum Command {
     Find(commands::find::Args),
     Claim(commands::claim::Args),
     Start(commands::start::Args),
+    Commit(commands::commit::Args),
     Auth(commands::auth::Args),
     Doctor(commands::doctor::Args),
     Completions(commands::completions::Args),
@@ -96,6 +97,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
     let result = match cli.command {
         Command::Find(args) => commands::find::run(&ctx, args),
         Command::Claim(args) => commands::claim::run(&ctx, args),
+        Command::Commit(args) => commands::commit::run(&ctx, args),
         Command::Auth(args) => commands::auth::run(&ctx, args),
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args),

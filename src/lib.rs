@@ -22,12 +22,14 @@ pub mod auth;
 pub mod branch;
 pub mod cli;
 pub mod commands;
+pub mod contribution;
 pub mod env;
 pub mod error;
 pub mod find;
 pub mod git;
 pub mod github;
 pub mod host;
+pub mod message;
 pub mod rules;
 pub mod sandbox;
 

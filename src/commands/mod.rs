@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod claim;
+pub mod commit;
 pub mod completions;
 pub mod doctor;
 pub mod find;

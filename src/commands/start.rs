@@ -526,23 +526,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remote_urls_by_protocol() {
-        let e = Endpoint::github_com();
-        assert_eq!(
-            url_for(&e, Protocol::Https, "o/r"),
-            "https://github.com/o/r.git"
-        );
-        assert_eq!(url_for(&e, Protocol::Ssh, "o/r"), "git@github.com:o/r.git");
-        let ghe = Endpoint::from_host("ghe.corp:8443").unwrap();
-        assert_eq!(url_for(&ghe, Protocol::Ssh, "o/r"), "git@ghe.corp:o/r.git");
-    }
-}
-
 /// Clones into a hidden sibling first and moves it into place at the end, so an
 /// interrupted clone never leaves a half-made directory that blocks the next run.
 fn clone_into(
@@ -590,4 +573,21 @@ fn clone_into(
     std::fs::rename(&partial, dir).map_err(|e| {
         Error::failed(format!("could not move the clone to {}", dir.display())).cause(e.to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_by_protocol() {
+        let e = Endpoint::github_com();
+        assert_eq!(
+            url_for(&e, Protocol::Https, "o/r"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(url_for(&e, Protocol::Ssh, "o/r"), "git@github.com:o/r.git");
+        let ghe = Endpoint::from_host("ghe.corp:8443").unwrap();
+        assert_eq!(url_for(&ghe, Protocol::Ssh, "o/r"), "git@ghe.corp:o/r.git");
+    }
 }

@@ -4,6 +4,7 @@
 mod credential;
 pub mod setup;
 pub mod transfer;
+pub mod work;
 
 pub use credential::credential_fill;
 

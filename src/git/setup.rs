@@ -232,39 +232,6 @@ pub fn remote_urls(dir: &Path) -> Option<Vec<(String, String)>> {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::same_repo_url;
-
-    #[test]
-    fn remote_urls_compare_by_repository() {
-        assert!(same_repo_url(
-            "https://github.com/O/R.git",
-            "https://github.com/o/r"
-        ));
-        assert!(same_repo_url(
-            "git@github.com:o/r.git",
-            "https://github.com/o/r.git"
-        ));
-        assert!(same_repo_url(
-            "ssh://git@github.com/o/r.git",
-            "https://github.com/o/r"
-        ));
-        assert!(same_repo_url(
-            "http://127.0.0.1:8080/o/r.git",
-            "http://127.0.0.1:8080/o/r.git"
-        ));
-        assert!(!same_repo_url(
-            "https://github.com/o/r",
-            "https://github.com/o/r2"
-        ));
-        assert!(!same_repo_url(
-            "http://127.0.0.1:8080/o/r.git",
-            "http://127.0.0.1:9090/o/r.git"
-        ));
-    }
-}
-
 /// Text files at the top of `refname`'s tree and in its `.github/` and `docs/` folders whose
 /// names match `wanted` (for the rule detector: no API call needed after a fetch).
 pub fn files_at(dir: &Path, refname: &str, wanted: impl Fn(&str) -> bool) -> Vec<(String, String)> {
@@ -320,4 +287,37 @@ pub fn recent_messages(dir: &Path, refname: &str, n: usize) -> Vec<String> {
         .filter(|c| c.parent_count() <= 1)
         .filter_map(|c| c.message().ok().map(String::from))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_repo_url;
+
+    #[test]
+    fn remote_urls_compare_by_repository() {
+        assert!(same_repo_url(
+            "https://github.com/O/R.git",
+            "https://github.com/o/r"
+        ));
+        assert!(same_repo_url(
+            "git@github.com:o/r.git",
+            "https://github.com/o/r.git"
+        ));
+        assert!(same_repo_url(
+            "ssh://git@github.com/o/r.git",
+            "https://github.com/o/r"
+        ));
+        assert!(same_repo_url(
+            "http://127.0.0.1:8080/o/r.git",
+            "http://127.0.0.1:8080/o/r.git"
+        ));
+        assert!(!same_repo_url(
+            "https://github.com/o/r",
+            "https://github.com/o/r2"
+        ));
+        assert!(!same_repo_url(
+            "http://127.0.0.1:8080/o/r.git",
+            "http://127.0.0.1:9090/o/r.git"
+        ));
+    }
 }

@@ -1,6 +1,7 @@
 //! One test binary: the real `contrib` binary run against the sandbox (in-process, on
 //! 127.0.0.1) with real git repositories, a temporary HOME and `env_clear()`.
 
+mod commit;
 mod common;
 mod openapi;
 
