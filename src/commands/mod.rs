@@ -7,5 +7,6 @@ pub mod completions;
 pub mod doctor;
 pub mod find;
 pub mod man;
+pub mod pr;
 pub mod sandbox;
 pub mod start;

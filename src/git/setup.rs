@@ -267,6 +267,54 @@ pub fn files_at(dir: &Path, refname: &str, wanted: impl Fn(&str) -> bool) -> Vec
     out
 }
 
+/// Pull-request templates in `refname`'s tree, where GitHub looks: files at the top, in
+/// `.github/` and `docs/`, and the `PULL_REQUEST_TEMPLATE/` folders in those places.
+pub fn pr_template_files(dir: &Path, refname: &str) -> Vec<(String, String)> {
+    let Ok(repo) = Repository::open(dir) else {
+        return vec![];
+    };
+    let Ok(tree) = repo.revparse_single(refname).and_then(|o| o.peel_to_tree()) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    walk_templates(&repo, "", &tree, 0, &mut out);
+    out
+}
+
+fn walk_templates(
+    repo: &Repository,
+    prefix: &str,
+    t: &git2::Tree,
+    depth: u8,
+    out: &mut Vec<(String, String)>,
+) {
+    for entry in t.iter() {
+        let Ok(name) = entry.name() else { continue };
+        let path = format!("{prefix}{name}");
+        let lower = name.to_lowercase();
+        match entry.kind() {
+            Some(git2::ObjectType::Blob)
+                if lower.starts_with("pull_request_template")
+                    || prefix.to_lowercase().ends_with("pull_request_template/") =>
+            {
+                if let Ok(blob) = entry.to_object(repo).and_then(|o| o.peel_to_blob())
+                    && let Ok(text) = std::str::from_utf8(blob.content())
+                {
+                    out.push((path, text.to_string()));
+                }
+            }
+            Some(git2::ObjectType::Tree) if depth < 2 => {
+                let enter = (depth == 0 && (lower == ".github" || lower == "docs"))
+                    || lower == "pull_request_template";
+                if enter && let Ok(sub) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) {
+                    walk_templates(repo, &format!("{path}/"), &sub, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Messages of the last `n` commits on `refname`, newest first.
 pub fn recent_messages(dir: &Path, refname: &str, n: usize) -> Vec<String> {
     let Ok(repo) = Repository::open(dir) else {

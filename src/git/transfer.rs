@@ -136,7 +136,12 @@ fn run_with_progress(
     } else {
         Error::failed(what.to_string())
     };
-    for m in messages.iter().rev().take(4).rev() {
+    // git's own "hint:" lines suggest git commands; contrib gives its own hints.
+    let said: Vec<&String> = messages
+        .iter()
+        .filter(|m| !m.starts_with("hint:"))
+        .collect();
+    for m in said.iter().rev().take(4).rev() {
         err = err.cause(
             m.trim_start_matches("fatal: ")
                 .trim_start_matches("error: ")
@@ -182,6 +187,32 @@ pub fn fetch(
         .arg(dir)
         .args(["fetch", "--progress", "--prune", remote]);
     run_with_progress(cmd, &format!("could not fetch from {remote}"), progress)
+}
+
+/// `git push --set-upstream REMOTE HEAD:refs/heads/BRANCH`. A refused push is an error
+/// (git says so in its exit code; libgit2 would have returned success).
+pub fn push(
+    dir: &Path,
+    remote: &str,
+    branch: &str,
+    auth: &Auth,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let mut cmd = git(auth);
+    cmd.arg("-C").arg(dir).args([
+        "push",
+        "--progress",
+        "--set-upstream",
+        remote,
+        &format!("HEAD:refs/heads/{branch}"),
+    ]);
+    run_with_progress(cmd, &format!("could not push {branch} to {remote}"), progress).map_err(|e| {
+        if e.causes.iter().any(|c| c.contains("rejected") || c.contains("non-fast-forward") || c.contains("fetch first")) {
+            e.hint(format!("{remote} has commits on {branch} that you do not have; bring them in first (`git pull --rebase {remote} {branch}`), then run this again"))
+        } else {
+            e
+        }
+    })
 }
 
 /// Does the repository at `url` answer yet? (A new fork's does only after a while.)

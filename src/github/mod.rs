@@ -532,6 +532,50 @@ impl GitHub {
         Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
 
+    /// Open pull requests whose head is `owner:branch`.
+    pub async fn pulls_for_head(&self, owner: &str, name: &str, head: &str) -> Result<Vec<Pull>> {
+        let route = format!(
+            "/repos/{}/{}/pulls?state=open&head={}&per_page=100",
+            seg(owner),
+            seg(name),
+            seg(head)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not list the pull requests of {owner}/{name}"),
+            1,
+        )
+        .await
+    }
+
+    /// Opens a pull request. Sent once (the caller lists by head first).
+    pub async fn create_pull(
+        &self,
+        owner: &str,
+        name: &str,
+        request: &serde_json::Value,
+    ) -> Result<Pull> {
+        let route = format!("/repos/{}/{}/pulls", seg(owner), seg(name));
+        let what = format!("could not open the pull request on {owner}/{name}");
+        let raw = self.send_once(Method::POST, &route, Some(request)).await?;
+        let raw = self.check(raw, &what)?;
+        parse(&raw.body, &what)
+    }
+
+    pub async fn update_pull(
+        &self,
+        owner: &str,
+        name: &str,
+        number: u64,
+        request: &serde_json::Value,
+    ) -> Result<Pull> {
+        let route = format!("/repos/{}/{}/pulls/{number}", seg(owner), seg(name));
+        let what = format!("could not update pull request #{number}");
+        let raw = self.send_once(Method::PATCH, &route, Some(request)).await?;
+        let raw = self.check(raw, &what)?;
+        parse(&raw.body, &what)
+    }
+
     /// The rate limits (asking costs nothing against them).
     pub async fn rate_limit(&self) -> Result<RateLimits> {
         let (limits, _): (RateLimits, _) = self

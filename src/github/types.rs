@@ -204,3 +204,18 @@ pub struct TimelineSource {
     #[serde(default)]
     pub issue: Option<IssueItem>,
 }
+
+/// A pull request, as far as contrib cares.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Pull {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub state: String,
+    pub html_url: String,
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub merged_at: Option<chrono::DateTime<chrono::Utc>>,
+}

@@ -219,6 +219,19 @@ impl Ui {
 }
 
 impl Ui {
+    /// Choose one of `items` (only with a terminal).
+    pub fn select(&self, prompt: &str, items: &[String]) -> Result<usize> {
+        if !self.interactive {
+            return Err(Error::bug("select called without a terminal"));
+        }
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .interact()
+            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+    }
+
     /// Choose one of `items` by typing to filter. `None` when the person quits (Esc).
     /// Only with a terminal: without one, dialoguer's fuzzy picker would spin forever.
     pub fn fuzzy_pick(&self, prompt: &str, items: &[String]) -> Result<Option<usize>> {

@@ -4,6 +4,7 @@
 mod commit;
 mod common;
 mod openapi;
+mod pr;
 
 mod auth;
 mod cli;

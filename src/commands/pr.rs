@@ -1,0 +1,487 @@
+//! `contrib pr`: preflight, push to your fork, the project's pull-request template filled
+//! section by section, `Fixes #N` linked, then the pull request opened (or updated).
+
+use crate::cli::Ctx;
+use crate::contribution::Contribution;
+use crate::error::{Error, Kind, Result};
+use crate::git::{setup, transfer, work};
+use crate::message;
+use crate::template::{self, Answers, Template};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Push your branch and open a pull request with the project's template filled in
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pull request's title [default: from the commit or the issue]
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// Use this file as the whole description instead of the template
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+    /// Which template, when the project has several (file name or its `name:`)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Fill a section: "Heading=text" (repeatable)
+    #[arg(long = "section", value_name = "HEADING=TEXT")]
+    pub sections: Vec<String>,
+    /// Tick a checkbox by its text (repeatable)
+    #[arg(long = "check", value_name = "ITEM")]
+    pub checks: Vec<String>,
+    /// Open it as a draft
+    #[arg(long)]
+    pub draft: bool,
+    /// Print the GitHub page that opens it with everything filled in, instead of opening it
+    #[arg(long)]
+    pub web: bool,
+    /// Show exactly what would be sent; push nothing, open nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not let maintainers push to your branch
+    #[arg(long)]
+    pub no_maintainer_edit: bool,
+    /// Use a description saved after a failed attempt
+    #[arg(long, value_name = "FILE", conflicts_with = "body_file")]
+    pub recover: Option<PathBuf>,
+}
+
+const DEFAULT_TEMPLATE: &str = include_str!("../../templates/pr_default.md");
+
+/// The title section of a saved description: `---\ntitle: …\n---\n` then the body.
+fn save_recovery(ctx: &Ctx, branch: &str, title: &str, body: &str) -> Option<PathBuf> {
+    let dir = ctx.env.cache_home()?.join("contrib");
+    std::fs::create_dir_all(&dir).ok()?;
+    let safe: String = branch
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("pr-{safe}.md"));
+    let title = title.replace('\n', " ");
+    std::fs::write(
+        &path,
+        format!(
+            "---\ntitle: {}\n---\n{body}",
+            serde_json::to_string(&title).ok()?
+        ),
+    )
+    .ok()?;
+    Some(path)
+}
+
+fn read_recovery(path: &PathBuf) -> Result<(Option<String>, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+    })?;
+    let t = Template::parse(&text);
+    Ok((t.front.title, t.body))
+}
+
+fn parse_sections(raw: &[String]) -> Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(h, t)| (h.trim().to_string(), t.replace("\\n", "\n")))
+                .ok_or_else(|| {
+                    Error::usage(format!("--section '{s}' needs the form \"Heading=text\""))
+                })
+        })
+        .collect()
+}
+
+/// The template to fill: `--template`, the single one, or the fallback.
+fn pick_template(ctx: &Ctx, c: &Contribution, wanted: Option<&str>) -> Result<(String, Template)> {
+    let files = setup::pr_template_files(&c.root, &c.base_ref());
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let found = template::discover(&paths);
+    let text_of = |p: &str| {
+        files
+            .iter()
+            .find(|(q, _)| q == p)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    };
+    let folder: Vec<(String, Template)> = found
+        .folder
+        .iter()
+        .map(|p| (p.clone(), Template::parse(&text_of(p))))
+        .collect();
+    if let Some(w) = wanted {
+        return template::choose(&folder, w).cloned().ok_or_else(|| {
+            let names: Vec<String> = folder
+                .iter()
+                .map(|(p, t)| {
+                    t.front
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| p.rsplit('/').next().unwrap_or(p).to_string())
+                })
+                .collect();
+            Error::usage(format!("the project has no template '{w}'")).hint(if names.is_empty() {
+                "it has a single template; leave out --template".into()
+            } else {
+                format!("its templates: {}", names.join(", "))
+            })
+        });
+    }
+    if let Some(single) = &found.single {
+        return Ok((single.clone(), Template::parse(&text_of(single))));
+    }
+    match folder.len() {
+        0 => Ok((
+            "contrib's default template".into(),
+            Template::parse(DEFAULT_TEMPLATE),
+        )),
+        1 => Ok(folder.into_iter().next().expect("one")),
+        _ if ctx.ui.interactive => {
+            let names: Vec<String> = folder
+                .iter()
+                .map(|(p, t)| t.front.name.clone().unwrap_or_else(|| p.clone()))
+                .collect();
+            let i = ctx.ui.select("Which template fits your change?", &names)?;
+            Ok(folder.into_iter().nth(i).expect("chosen"))
+        }
+        _ => {
+            let names: Vec<String> = folder
+                .iter()
+                .map(|(p, _)| p.rsplit('/').next().unwrap_or(p).to_string())
+                .collect();
+            Err(
+                Error::usage("the project has several pull-request templates").hint(format!(
+                    "choose one with --template NAME ({})",
+                    names.join(", ")
+                )),
+            )
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let c = Contribution::here(&ctx.cwd)?;
+    let upstream = c.upstream.clone().ok_or_else(|| {
+        Error::failed("contrib does not know which project this clone contributes to").hint(
+            "run `contrib start OWNER/REPO` here once: it records that and sets up the remotes",
+        )
+    })?;
+    let fork = c.fork.clone().unwrap_or_else(|| upstream.clone());
+    let (up_owner, up_name) = upstream
+        .split_once('/')
+        .ok_or_else(|| Error::bug("contrib.upstream has no slash"))?;
+    let fork_owner = fork.split('/').next().unwrap_or(&fork).to_string();
+    let branch = c
+        .branch
+        .clone()
+        .ok_or_else(|| Error::failed("you are not on a branch (detached HEAD)"))?;
+
+    // Preflight, each with its way out.
+    if branch == c.base {
+        return Err(Error::failed(format!("you are on {branch}, the project's default branch"))
+            .hint("pull requests come from a topic branch: `git switch -c fix/my-change`, then commit there"));
+    }
+    let base_ref = c.base_ref();
+    let base_point = work::merge_base(&c.root, "HEAD", &base_ref)?;
+    let commits = work::commits_since(&c.root, &base_point)?;
+    if commits.is_empty() {
+        return Err(Error::failed(format!(
+            "{branch} has no commits that upstream/{} does not have",
+            c.base
+        ))
+        .hint("make your change and `contrib commit` it first"));
+    }
+    if work::is_dirty(&c.root) {
+        ctx.ui.warn("you have uncommitted changes; they will not be in the pull request (`contrib commit -a` adds them)");
+    }
+    let rules = c.rules();
+    if rules.dco.value {
+        let unsigned = commits
+            .iter()
+            .filter(|(_, m)| !m.lines().any(|l| l.starts_with("Signed-off-by: ")))
+            .count();
+        if unsigned > 0 {
+            return Err(Error::failed(format!(
+                "{unsigned} commit(s) lack the Signed-off-by line the project requires"
+            ))
+            .cause(rules.dco.evidence.first().cloned().unwrap_or_default())
+            .hint("add them with `contrib commit --fix-signoff`, then run `contrib pr` again"));
+        }
+    }
+    // Upstream has commits the branch lacks when the fork point is not upstream's tip.
+    let behind = work::rev(&c.root, &base_ref).is_some_and(|tip| tip != base_point);
+    if behind {
+        ctx.ui.warn(format!("upstream/{} has moved on since your branch started; if it conflicts, `git pull --rebase upstream {}` brings it in", c.base, c.base));
+    }
+    for (_, m) in &commits {
+        let subject = m.lines().next().unwrap_or("");
+        if !message::follows(rules.convention.value, subject) {
+            ctx.ui.warn(format!(
+                "the commit \"{subject}\" does not follow the project's commit convention"
+            ));
+        }
+    }
+
+    // The description.
+    let (recovered_title, mut body) = match &args.recover {
+        Some(f) => {
+            let (t, b) = read_recovery(f)?;
+            (t, Some(b))
+        }
+        None => (None, None),
+    };
+    if let Some(f) = &args.body_file {
+        body = Some(std::fs::read_to_string(f).map_err(|e| {
+            Error::failed(format!("could not read {}", f.display())).cause(e.to_string())
+        })?);
+    }
+    let answered = args.title.is_some()
+        || !args.sections.is_empty()
+        || !args.checks.is_empty()
+        || body.is_some()
+        || ctx.ui.yes;
+    if !ctx.ui.interactive && !answered && !args.dry_run {
+        return Err(Error::usage("contrib needs to know what to write in the pull request, and there is no terminal to ask on")
+            .hint("give --section \"Heading=text\" (and --check ITEM, --title TITLE), or --body-file FILE, or --yes to send the prefilled template"));
+    }
+    let (template_name, tpl) = pick_template(ctx, &c, args.template.as_deref())?;
+    let body = match body {
+        Some(b) => b,
+        None => {
+            let mut answers = Answers {
+                sections: parse_sections(&args.sections)?,
+                checks: args.checks.clone(),
+            };
+            prefill(&tpl, &c, &commits, &mut answers);
+            let filled = tpl.fill(&answers).map_err(|e| {
+                Error::usage(e).hint(
+                    "name a section by the start of its heading, e.g. --section \"Description=…\"",
+                )
+            })?;
+            link_issue(filled, c.issue)
+        }
+    };
+    let title = args
+        .title
+        .clone()
+        .or(recovered_title)
+        .or_else(|| tpl.front.title.clone().filter(|t| t.trim().len() > 6))
+        .unwrap_or_else(|| default_title(&commits, &branch));
+    let title: String = title.trim().chars().take(72).collect();
+    let head = format!("{fork_owner}:{branch}");
+    let request = serde_json::json!({
+        "title": title, "head": head, "base": c.base, "body": body,
+        "draft": args.draft, "maintainer_can_modify": !args.no_maintainer_edit,
+    });
+
+    let endpoint = ctx.endpoint()?;
+    if args.dry_run {
+        ctx.ui
+            .out(format!("Would push {branch} to origin ({fork}) and send:"))?;
+        ctx.ui.out(format!(
+            "POST {}/repos/{upstream}/pulls",
+            endpoint.api.as_str().trim_end_matches('/')
+        ))?;
+        return ctx
+            .ui
+            .out(serde_json::to_string_pretty(&request).unwrap_or_default());
+    }
+    if args.web {
+        let q = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("expand", "1")
+            .append_pair("title", &title)
+            .append_pair("body", &body)
+            .finish();
+        return ctx.ui.out(format!(
+            "{}{upstream}/compare/{}...{head}?{q}",
+            endpoint.web, c.base
+        ));
+    }
+    ctx.ui.status("Using", &template_name);
+
+    // Push to the fork; a fork made moments ago may need a little longer.
+    let found = ctx.require_token(&endpoint)?;
+    let auth = crate::commands::start::git_auth(&endpoint);
+    let origin = setup::remote_urls(&c.root)
+        .and_then(|r| r.into_iter().find(|(n, _)| n == "origin").map(|(_, u)| u))
+        .ok_or_else(|| {
+            Error::failed("this clone has no 'origin' remote (your fork)")
+                .hint("run `contrib start` here once to set it up")
+        })?;
+    wait_for_fork(ctx, &origin, &auth)?;
+    ctx.ui
+        .status("Pushing", format!("{branch} to origin ({fork})"));
+    let mut progress = ctx.ui.progress();
+    let pushed = transfer::push(&c.root, "origin", &branch, &auth, &mut |p| {
+        progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
+    });
+    progress.finish();
+    pushed?;
+
+    // Open it, or update the one that is open already.
+    let gh = ctx.github(&endpoint, Some(found.token))?;
+    let existing = ctx.block_on(gh.pulls_for_head(up_owner, up_name, &head))??;
+    let pr = if let Some(open) = existing.into_iter().next() {
+        ctx.ui.out(format!(
+            "A pull request is already open for {branch}: #{} {}",
+            open.number, open.html_url
+        ))?;
+        if !ctx.ui.confirm(
+            "Update its title and description with these?",
+            None,
+            "--yes",
+        )? {
+            return Ok(());
+        }
+        let patch = serde_json::json!({"title": title, "body": body});
+        ctx.block_on(gh.update_pull(up_owner, up_name, open.number, &patch))??
+    } else {
+        ctx.ui
+            .status("Opening", format!("the pull request on {upstream}"));
+        match ctx.block_on(gh.create_pull(up_owner, up_name, &request))? {
+            Ok(pr) => pr,
+            Err(e) => {
+                let e = plain_words(e, &c.base, &head);
+                return Err(match save_recovery(ctx, &branch, &title, &body) {
+                    Some(path) => e.hint(format!(
+                        "your description is saved: `contrib pr --recover {}` sends it again",
+                        path.display()
+                    )),
+                    None => e,
+                });
+            }
+        }
+    };
+    if ctx.ui.json {
+        return ctx.ui.out_json(&serde_json::json!({"number": pr.number, "url": pr.html_url, "title": pr.title, "draft": args.draft}));
+    }
+    ctx.ui
+        .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
+    ctx.ui.out("Next: a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
+    ctx.ui.out("`git push` after new commits updates it.")
+}
+
+/// GitHub's 422 answers, in plain words.
+fn plain_words(e: Error, base: &str, head: &str) -> Error {
+    let has = |s: &str| e.causes.iter().any(|c| c.contains(s));
+    if has("No commits between") {
+        e.hint(format!(
+            "GitHub sees nothing in {head} that {base} lacks: check that your commits were pushed"
+        ))
+    } else if has("already exists") {
+        e.hint(
+            "a pull request for this branch is open already: run `contrib pr` again to update it",
+        )
+    } else if e.kind == Kind::Unavailable {
+        e.hint("nothing was opened; run `contrib pr` again: it checks for an open pull request before sending")
+    } else {
+        e
+    }
+}
+
+/// Waits (with backoff) for a fork made moments ago, saying what it waits for.
+fn wait_for_fork(ctx: &Ctx, origin: &str, auth: &transfer::Auth) -> Result<()> {
+    let mut delay = Duration::from_millis(500);
+    let mut waited = Duration::ZERO;
+    let limit = Duration::from_secs(120);
+    let mut told = false;
+    while !transfer::reachable(origin, auth) {
+        if waited >= limit {
+            return Err(Error::unavailable("your fork is not ready on GitHub yet")
+                .cause(format!("{origin} did not answer for {} s", limit.as_secs()))
+                .hint("large repositories can take minutes to fork; run `contrib pr` again a little later"));
+        }
+        if !told {
+            ctx.ui
+                .status("Waiting", "for GitHub to finish making your fork");
+            told = true;
+        }
+        std::thread::sleep(delay);
+        waited += delay;
+        delay = (delay * 2).min(Duration::from_secs(8));
+    }
+    Ok(())
+}
+
+/// What contrib knows: the issue link and the commit subjects.
+fn prefill(tpl: &Template, c: &Contribution, commits: &[(String, String)], answers: &mut Answers) {
+    let given = |i: usize, a: &Answers| {
+        a.sections
+            .iter()
+            .any(|(k, _)| tpl.find_section(k) == Some(i))
+    };
+    let find = |words: &[&str]| {
+        tpl.sections.iter().position(|s| {
+            let t = s.title.to_lowercase();
+            !t.is_empty() && s.placeholder && words.iter().any(|w| t.contains(w))
+        })
+    };
+    if let Some(n) = c.issue
+        && let Some(i) = find(&["issue", "fixes", "closes", "related", "关联", "问题"])
+        && !given(i, answers)
+    {
+        answers
+            .sections
+            .push((tpl.sections[i].title.clone(), format!("Fixes #{n}")));
+    }
+    if let Some(i) = find(&[
+        "what",
+        "change",
+        "description",
+        "summary",
+        "solve",
+        "motivation",
+        "做了",
+        "改了",
+    ]) && !given(i, answers)
+    {
+        let list: Vec<String> = commits
+            .iter()
+            .map(|(_, m)| format!("- {}", m.lines().next().unwrap_or("")))
+            .collect();
+        answers
+            .sections
+            .push((tpl.sections[i].title.clone(), list.join("\n")));
+    }
+}
+
+/// `Fixes #N` somewhere in the body, so merging closes the issue.
+fn link_issue(body: String, issue: Option<u64>) -> String {
+    let Some(n) = issue else { return body };
+    let linked = ["fixes", "closes", "resolves", "fix", "close", "resolve"]
+        .iter()
+        .any(|w| body.to_lowercase().contains(&format!("{w} #{n}")));
+    if linked {
+        return body;
+    }
+    let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    format!("{}{nl}{nl}Fixes #{n}{nl}", body.trim_end())
+}
+
+fn default_title(commits: &[(String, String)], branch: &str) -> String {
+    match commits {
+        [(_, m)] => m.lines().next().unwrap_or(branch).to_string(),
+        _ => commits
+            .last()
+            .map(|(_, m)| m.lines().next().unwrap_or(branch).to_string())
+            .unwrap_or_else(|| branch.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_issue;
+
+    #[test]
+    fn the_issue_is_linked_once() {
+        assert_eq!(link_issue("Body".into(), Some(3)), "Body\n\nFixes #3\n");
+        assert_eq!(
+            link_issue("Closes #3 already".into(), Some(3)),
+            "Closes #3 already"
+        );
+        assert_eq!(link_issue("x\r\n".into(), Some(3)), "x\r\n\r\nFixes #3\r\n");
+        assert_eq!(link_issue("x".into(), None), "x");
+    }
+}
