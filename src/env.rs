@@ -42,6 +42,12 @@ pub const HTTP_PROXY: &str = "HTTP_PROXY";
 /// Hosts that bypass the proxy, comma-separated (lower-case spelling read too).
 pub const NO_PROXY: &str = "NO_PROXY";
 
+/// The editor for long text, as git chooses it: `GIT_EDITOR`, `core.editor`, `VISUAL`,
+/// then `EDITOR`.
+pub const GIT_EDITOR: &str = "GIT_EDITOR";
+pub const VISUAL: &str = "VISUAL";
+pub const EDITOR: &str = "EDITOR";
+
 /// The global git config file to use instead of `~/.gitconfig` (as git does).
 pub const GIT_CONFIG_GLOBAL: &str = "GIT_CONFIG_GLOBAL";
 /// Any value but `0`/`false`: skip the system git config (as git does).
@@ -81,6 +87,9 @@ pub const ALL: &[&str] = &[
     NO_PROXY,
     GIT_CONFIG_GLOBAL,
     GIT_CONFIG_NOSYSTEM,
+    GIT_EDITOR,
+    VISUAL,
+    EDITOR,
 ];
 
 /// A snapshot of the variables in [`ALL`], taken once.

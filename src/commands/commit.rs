@@ -74,9 +74,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(Error::failed("nothing is staged to commit").hint("stage your changes with `git add FILE…`, or use `contrib commit -a` for every changed file"));
     }
     let rules = c.rules();
-    let Some(raw) = args.message.clone() else {
-        return Err(Error::usage("contrib needs the commit message")
-            .hint("give it with -m \"fix: what you changed\""));
+    let mut args = args;
+    let raw = match args.message.clone() {
+        Some(m) => m,
+        None if ctx.ui.interactive => ask_message(ctx, &c, &rules, &mut args)?,
+        None => {
+            return Err(Error::usage("contrib needs the commit message")
+                .hint("give it with -m \"fix: what you changed\""));
+        }
     };
     let (subject, rest) = match raw.split_once('\n') {
         Some((s, r)) => (
@@ -121,6 +126,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else if rules.dco.value {
         ctx.ui.warn("the project asks for DCO sign-off, but --no-signoff was given: its DCO check will fail");
     }
+    check_email(ctx, &email);
     let id = work::commit(&c.root, &msg)?;
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({"commit": id, "message": msg, "signed_off": sign, "dco_evidence": rules.dco.evidence}));
@@ -177,4 +183,85 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
     let backup = work::backup(&c.root, &branch)?;
     work::rebase_signoff(&c.root, &base)?;
     ctx.ui.out(format!("Signed off {} commit(s). The old branch is kept as {backup} (`git reset --hard {backup}` goes back).", missing.len()))
+}
+
+const TYPES: [&str; 10] = [
+    "feat", "fix", "docs", "test", "refactor", "chore", "perf", "ci", "build", "style",
+];
+
+/// On a terminal: the type (conventional projects), scope, a checked subject, and an
+/// optional body written in the editor git would use.
+fn ask_message(
+    ctx: &Ctx,
+    c: &Contribution,
+    rules: &crate::rules::Rules,
+    args: &mut Args,
+) -> Result<String> {
+    if rules.convention.value == Convention::Conventional && args.kind.is_none() {
+        let items: Vec<String> = TYPES.iter().map(|t| t.to_string()).collect();
+        let start = c
+            .branch_kind()
+            .and_then(|k| TYPES.iter().position(|t| *t == k))
+            .unwrap_or(0);
+        let mut order = items.clone();
+        order.rotate_left(start);
+        let i = ctx.ui.select("What kind of change is it?", &order)?;
+        args.kind = Some(order[i].clone());
+    }
+    if matches!(
+        rules.convention.value,
+        Convention::Conventional | Convention::ComponentPrefix
+    ) && args.scope.is_none()
+    {
+        let s = ctx.ui.input(
+            "Scope (the part it touches; empty for none)",
+            "",
+            true,
+            |_| None,
+        )?;
+        args.scope = Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    let subject = ctx.ui.input(
+        "Subject (what the commit does, as a command: \"fix the greeting\")",
+        "",
+        false,
+        |s| message::subject_problems(s).into_iter().next(),
+    )?;
+    let body = if ctx.ui.confirm(
+        "Write a longer description in your editor?",
+        Some(false),
+        "-m",
+    )? {
+        let editor = crate::git::editor(&ctx.env, &c.root);
+        ctx.ui
+            .edit(&editor, "")?
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+    } else {
+        None
+    };
+    Ok(match body {
+        Some(b) => format!("{subject}\n\n{b}"),
+        None => subject,
+    })
+}
+
+/// Warns when the commit email is not one of the account's (its commits would not be linked
+/// to you). Quiet when it cannot tell: no token, or a token without the `user:email` scope.
+fn check_email(ctx: &Ctx, email: &str) {
+    let Ok(endpoint) = ctx.endpoint() else { return };
+    let Some(found) = ctx.find_token(&endpoint) else {
+        return;
+    };
+    let Ok(gh) = ctx.github(&endpoint, Some(found.token)) else {
+        return;
+    };
+    if let Ok(Ok(emails)) = ctx.block_on(gh.emails())
+        && !emails.is_empty()
+        && !emails.iter().any(|e| e.eq_ignore_ascii_case(email))
+    {
+        ctx.ui.warn(format!(
+            "{email} is not one of your GitHub account's emails, so GitHub will not link these commits to you (set another with `git config user.email`)"
+        ));
+    }
 }

@@ -255,6 +255,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 checks: args.checks.clone(),
             };
             prefill(&tpl, &c, &commits, &mut answers);
+            if ctx.ui.interactive
+                && !ctx.ui.yes
+                && args.sections.is_empty()
+                && args.checks.is_empty()
+            {
+                ask_sections(ctx, &tpl, &mut answers)?;
+            }
             let filled = tpl.fill(&answers).map_err(|e| {
                 Error::usage(e).hint(
                     "name a section by the start of its heading, e.g. --section \"Description=…\"",
@@ -268,12 +275,69 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .clone()
         .or(recovered_title)
         .or_else(|| tpl.front.title.clone().filter(|t| t.trim().len() > 6))
-        .unwrap_or_else(|| default_title(&commits, &branch));
-    let title: String = title.trim().chars().take(72).collect();
+        .unwrap_or_else(|| {
+            let issue_title = (commits.len() > 1)
+                .then(|| issue_title(ctx, up_owner, up_name, c.issue))
+                .flatten();
+            match issue_title {
+                Some(t) => {
+                    message::shape(rules.convention.value, &t, c.branch_kind(), None, c.issue)
+                }
+                None => default_title(&commits, &branch),
+            }
+        });
+    let mut title: String = title.trim().chars().take(72).collect();
+    let mut body = body;
+    let mut draft = args.draft;
+    if ctx.ui.interactive && !ctx.ui.yes && args.title.is_none() && !args.dry_run && !args.web {
+        title = ctx.ui.input("Title", &title, false, |t| {
+            (t.chars().count() > 72).then(|| "keep the title to 72 characters or fewer".to_string())
+        })?;
+        loop {
+            ctx.ui.show(&format!("{title}  →  {upstream}"), &body);
+            let choices = [
+                "Submit",
+                "Submit as a draft",
+                "Edit the description in your editor",
+                "Show the GitHub page instead",
+                "Cancel",
+            ]
+            .map(String::from);
+            match ctx.ui.select("Send it?", &choices)? {
+                0 => break,
+                1 => {
+                    draft = true;
+                    break;
+                }
+                2 => {
+                    let editor = crate::git::editor(&ctx.env, &c.root);
+                    if let Some(edited) = ctx.ui.edit(&editor, &body)? {
+                        body = edited;
+                    }
+                }
+                3 => {
+                    let endpoint = ctx.endpoint()?;
+                    let q = url::form_urlencoded::Serializer::new(String::new())
+                        .append_pair("expand", "1")
+                        .append_pair("title", &title)
+                        .append_pair("body", &body)
+                        .finish();
+                    return ctx.ui.out(format!(
+                        "{}{upstream}/compare/{}...{fork_owner}:{branch}?{q}",
+                        endpoint.web, c.base
+                    ));
+                }
+                _ => {
+                    ctx.ui.out("Nothing was sent.")?;
+                    return Ok(());
+                }
+            }
+        }
+    }
     let head = format!("{fork_owner}:{branch}");
     let request = serde_json::json!({
         "title": title, "head": head, "base": c.base, "body": body,
-        "draft": args.draft, "maintainer_can_modify": !args.no_maintainer_edit,
+        "draft": draft, "maintainer_can_modify": !args.no_maintainer_edit,
     });
 
     let endpoint = ctx.endpoint()?;
@@ -355,7 +419,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     };
     if ctx.ui.json {
-        return ctx.ui.out_json(&serde_json::json!({"number": pr.number, "url": pr.html_url, "title": pr.title, "draft": args.draft}));
+        return ctx.ui.out_json(&serde_json::json!({"number": pr.number, "url": pr.html_url, "title": pr.title, "draft": draft}));
     }
     ctx.ui
         .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
@@ -468,6 +532,84 @@ fn default_title(commits: &[(String, String)], branch: &str) -> String {
             .map(|(_, m)| m.lines().next().unwrap_or(branch).to_string())
             .unwrap_or_else(|| branch.to_string()),
     }
+}
+
+/// On a terminal: each section that still needs words (hints shown, prefill offered), and
+/// the checkboxes as a multi-select. Sections with the project's own text are left alone.
+fn ask_sections(ctx: &Ctx, tpl: &Template, answers: &mut Answers) -> Result<()> {
+    for (i, s) in tpl.sections.iter().enumerate() {
+        if s.title.is_empty() {
+            continue;
+        }
+        if !s.checkboxes.is_empty() {
+            let items: Vec<String> = s
+                .checkboxes
+                .iter()
+                .map(|b| crate::text::one_line(&b.text))
+                .collect();
+            let ticked: Vec<bool> = s
+                .checkboxes
+                .iter()
+                .map(|b| {
+                    b.checked
+                        || answers
+                            .checks
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case(&b.text))
+                })
+                .collect();
+            let chosen = ctx.ui.multi_select(
+                &format!(
+                    "{} (space ticks, enter goes on)",
+                    crate::text::one_line(&s.title)
+                ),
+                &items,
+                &ticked,
+            )?;
+            for k in chosen {
+                if !s.checkboxes[k].checked {
+                    answers.checks.push(s.checkboxes[k].text.clone());
+                }
+            }
+            continue;
+        }
+        if !s.placeholder {
+            continue;
+        }
+        for h in &s.hints {
+            ctx.ui.note(&crate::text::one_line(h));
+        }
+        let prefilled = answers
+            .sections
+            .iter()
+            .find(|(k, _)| tpl.find_section(k) == Some(i))
+            .map(|(_, v)| v.replace('\n', " / "))
+            .unwrap_or_default();
+        let answer = ctx
+            .ui
+            .input(&crate::text::one_line(&s.title), &prefilled, true, |_| None)?;
+        answers
+            .sections
+            .retain(|(k, _)| tpl.find_section(k) != Some(i));
+        if !answer.trim().is_empty() {
+            let text = if answer == prefilled {
+                answer.replace(" / ", "\n")
+            } else {
+                answer
+            };
+            answers.sections.push((s.title.clone(), text));
+        }
+    }
+    Ok(())
+}
+
+/// The issue's title, when it can be read (for the pull request's default title).
+fn issue_title(ctx: &Ctx, owner: &str, name: &str, issue: Option<u64>) -> Option<String> {
+    let endpoint = ctx.endpoint().ok()?;
+    let token = ctx.find_token(&endpoint)?.token;
+    let gh = ctx.github(&endpoint, Some(token)).ok()?;
+    let i = ctx.block_on(gh.issue(owner, name, issue?)).ok()?.ok()??;
+    Some(crate::text::one_line(&i.title))
 }
 
 #[cfg(test)]

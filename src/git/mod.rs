@@ -105,6 +105,20 @@ pub fn identity(env: &Env, dir: &Path) -> Result<Identity> {
     })
 }
 
+/// The editor git would use: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
+pub fn editor(env: &Env, dir: &Path) -> String {
+    env.get(env::GIT_EDITOR)
+        .map(String::from)
+        .or_else(|| {
+            config(env, dir)
+                .ok()
+                .and_then(|c| get_string(&c, "core.editor"))
+        })
+        .or_else(|| env.get(env::VISUAL).map(String::from))
+        .or_else(|| env.get(env::EDITOR).map(String::from))
+        .unwrap_or_else(|| "vi".into())
+}
+
 /// git's `http.proxy`, used when no proxy variable is set.
 pub fn http_proxy(env: &Env, dir: &Path) -> Option<String> {
     config(env, dir)

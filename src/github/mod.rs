@@ -532,6 +532,20 @@ impl GitHub {
         Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
 
+    /// The account's email addresses (needs the `user:email` scope; empty without it).
+    pub async fn emails(&self) -> Result<Vec<String>> {
+        let raw = self.get_raw("/user/emails").await?;
+        if matches!(raw.status.as_u16(), 403 | 404) {
+            return Ok(vec![]);
+        }
+        let raw = self.check(raw, "could not read your email addresses")?;
+        let list: Vec<serde_json::Value> = parse(&raw.body, "could not read your email addresses")?;
+        Ok(list
+            .iter()
+            .filter_map(|e| e.get("email").and_then(|v| v.as_str()).map(String::from))
+            .collect())
+    }
+
     /// Open pull requests whose head is `owner:branch`.
     pub async fn pulls_for_head(&self, owner: &str, name: &str, head: &str) -> Result<Vec<Pull>> {
         let route = format!(

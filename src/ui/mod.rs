@@ -219,6 +219,87 @@ impl Ui {
 }
 
 impl Ui {
+    fn need_terminal(&self, what: &str) -> Result<()> {
+        if self.interactive {
+            Ok(())
+        } else {
+            Err(Error::bug(format!("{what} asked without a terminal")))
+        }
+    }
+
+    /// One line of text, prefilled with `initial`; `check` returns a problem to re-ask on.
+    pub fn input(
+        &self,
+        prompt: &str,
+        initial: &str,
+        allow_empty: bool,
+        check: impl Fn(&str) -> Option<String>,
+    ) -> Result<String> {
+        self.need_terminal("input")?;
+        let mut i = dialoguer::Input::<String>::new()
+            .with_prompt(prompt)
+            .allow_empty(allow_empty)
+            .validate_with(|s: &String| -> std::result::Result<(), String> {
+                match check(s) {
+                    Some(problem) => Err(problem),
+                    None => Ok(()),
+                }
+            });
+        if !initial.is_empty() {
+            i = i.with_initial_text(initial);
+        }
+        i.interact_text()
+            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+    }
+
+    /// Several of `items`; `checked` are ticked to begin with.
+    pub fn multi_select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        checked: &[bool],
+    ) -> Result<Vec<usize>> {
+        self.need_terminal("multi_select")?;
+        dialoguer::MultiSelect::new()
+            .with_prompt(prompt)
+            .items(items)
+            .defaults(checked)
+            .interact()
+            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+    }
+
+    /// Long text in the person's editor (`editor` is the command, as git chose it).
+    /// `None` when they leave it empty or quit without saving.
+    pub fn edit(&self, editor: &str, initial: &str) -> Result<Option<String>> {
+        self.need_terminal("edit")?;
+        dialoguer::Editor::new()
+            .executable(editor)
+            .extension(".md")
+            .edit(initial)
+            .map_err(|e| {
+                Error::failed(format!("could not run the editor '{editor}'"))
+                    .cause(e.to_string())
+                    .hint("set GIT_EDITOR or EDITOR to your editor")
+            })
+    }
+
+    /// A block of text for the person to read (a preview), on stderr.
+    pub fn show(&self, heading: &str, text: &str) {
+        let rule = self.paint(
+            &format!("── {heading} "),
+            console::Style::new().cyan().bold(),
+        );
+        self.err_line(&rule);
+        for line in crate::text::strip_control(text).lines() {
+            self.err_line(&format!("  {line}"));
+        }
+    }
+
+    /// A hint from a template, dimmed.
+    pub fn note(&self, text: &str) {
+        self.err_line(&self.paint(&format!("  {text}"), console::Style::new().dim()));
+    }
+
     /// Choose one of `items` (only with a terminal).
     pub fn select(&self, prompt: &str, items: &[String]) -> Result<usize> {
         if !self.interactive {

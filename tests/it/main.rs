@@ -5,6 +5,7 @@ mod commit;
 mod common;
 mod openapi;
 mod pr;
+mod pty;
 
 mod auth;
 mod cli;
