@@ -36,6 +36,13 @@ fn sign_off_added_once_convention_applied_trailers_kept() {
         "{}",
         out.stdout
     );
+    // test@example.com is not one of the sandbox user's emails: GitHub would not link it.
+    assert!(
+        out.stderr
+            .contains("test@example.com is not one of your GitHub account's emails"),
+        "{}",
+        out.stderr
+    );
     let msg = last_message(&env, &dir);
     // The branch is fix/1-…: the type comes from it; the trailing period is dropped.
     assert_eq!(

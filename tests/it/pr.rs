@@ -408,3 +408,48 @@ fn a_folder_of_templates_needs_a_choice() {
     assert!(body.contains("- [x] Documentation updated"), "{body}");
     assert!(body.contains("Fixes #1"), "{body}");
 }
+
+#[test]
+fn a_project_without_a_template_gets_the_default_one() {
+    let env = TestEnv::with_sandbox();
+    let src = env.base().join("plain-src");
+    std::fs::create_dir_all(&src).unwrap();
+    env.git(&src, &["init", "-q", "-b", "main"]);
+    std::fs::write(src.join("README.md"), "# plain\n").unwrap();
+    env.git(&src, &["add", "README.md"]);
+    env.git(&src, &["commit", "-q", "-m", "start"]);
+    env.admin(
+        "POST",
+        "repos",
+        json!({"owner": "plain", "name": "proj", "from": src.to_str().unwrap()}),
+    );
+    env.run(&["start", "plain/proj", "--branch", "tweak"])
+        .expect_code(0);
+    let dir = env.work.join("proj");
+    std::fs::write(dir.join("README.md"), "# plain\n\nMore.\n").unwrap();
+    env.run_in(
+        &dir,
+        &["commit", "-a", "-m", "Say more in the README"],
+        None,
+    )
+    .expect_code(0);
+    let out = pr(&env, &dir, &["--yes"]);
+    out.expect_code(0);
+    assert!(
+        out.stderr.contains("Using contrib's default template"),
+        "{}",
+        out.stderr
+    );
+    let body = pulls(&env, "plain/proj")[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        body.starts_with("## What problem does this solve?\n\n- Say more in the README\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("## How was it tested?\n\n<!-- The commands you ran"),
+        "untouched sections stay: {body}"
+    );
+}
