@@ -10,3 +10,4 @@ pub mod man;
 pub mod pr;
 pub mod sandbox;
 pub mod start;
+pub mod sync;

@@ -215,6 +215,33 @@ pub fn push(
     })
 }
 
+/// Replaces the branch on `remote` only if it is still where we last saw it (`expected`):
+/// never a plain force push.
+pub fn push_with_lease(
+    dir: &Path,
+    remote: &str,
+    branch: &str,
+    expected: &str,
+    auth: &Auth,
+) -> Result<()> {
+    let mut cmd = git(auth);
+    cmd.arg("-C").arg(dir).args([
+        "push",
+        "--progress",
+        &format!("--force-with-lease=refs/heads/{branch}:{expected}"),
+        remote,
+        &format!("HEAD:refs/heads/{branch}"),
+    ]);
+    run_with_progress(cmd, &format!("could not push {branch} to {remote}"), &mut |_| {}).map_err(|e| {
+        if e.causes.iter().any(|c| c.contains("stale info") || c.contains("rejected")) {
+            e.context(format!("{remote} has commits on {branch} that you have not seen, so nothing there was replaced"))
+                .hint(format!("look at them first: `git fetch {remote}` and `git log {remote}/{branch}`"))
+        } else {
+            e
+        }
+    })
+}
+
 /// Does the repository at `url` answer yet? (A new fork's does only after a while.)
 pub fn reachable(url: &str, auth: &Auth) -> bool {
     let mut cmd = git(auth);

@@ -153,3 +153,145 @@ pub fn rebase_signoff(dir: &Path, onto: &str) -> Result<()> {
         e.context("could not add the sign-offs; the branch was left as it was")
     })
 }
+
+/// `git` with an editor that accepts the message as it is (rebase/merge continuations).
+fn git_no_editor(dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_EDITOR", "true")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::failed("could not run git").cause(e.to_string()))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+    } else {
+        let mut e = Error::failed(format!("git {} stopped", args.first().unwrap_or(&"")));
+        for line in String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("hint:"))
+            .take(4)
+        {
+            e = e.cause(line.trim().to_string());
+        }
+        Err(e)
+    }
+}
+
+/// What git is in the middle of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InProgress {
+    Rebase,
+    Merge,
+}
+
+pub fn in_progress(dir: &Path) -> Option<InProgress> {
+    let git_dir = PathBuf::from(git(dir, &["rev-parse", "--absolute-git-dir"]).ok()?);
+    if git_dir.join("rebase-merge").exists() || git_dir.join("rebase-apply").exists() {
+        Some(InProgress::Rebase)
+    } else if git_dir.join("MERGE_HEAD").exists() {
+        Some(InProgress::Merge)
+    } else {
+        None
+    }
+}
+
+/// Files with conflicts.
+pub fn conflicted(dir: &Path) -> Vec<String> {
+    git(dir, &["diff", "--name-only", "--diff-filter=U"])
+        .map(|s| s.lines().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// Is `a` an ancestor of (or equal to) `b`?
+pub fn is_ancestor(dir: &Path, a: &str, b: &str) -> bool {
+    git(dir, &["merge-base", "--is-ancestor", a, b]).is_ok()
+}
+
+pub fn count(dir: &Path, range: &str) -> u64 {
+    git(dir, &["rev-list", "--count", range])
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Rebase onto `onto` (or merge it); `Ok(false)` when it stopped on conflicts.
+pub fn integrate(dir: &Path, onto: &str, merge: bool) -> Result<bool> {
+    let result = if merge {
+        git_no_editor(dir, &["merge", "--no-edit", onto])
+    } else {
+        git_no_editor(dir, &["rebase", onto])
+    };
+    match result {
+        Ok(_) => Ok(true),
+        Err(_) if in_progress(dir).is_some() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `git rebase --continue` / finishing the merge; `Ok(false)` if it stopped again.
+pub fn continue_(dir: &Path) -> Result<bool> {
+    let r = match in_progress(dir) {
+        Some(InProgress::Rebase) => git_no_editor(dir, &["rebase", "--continue"]),
+        Some(InProgress::Merge) => git_no_editor(dir, &["commit", "--no-edit"]),
+        None => return Ok(true),
+    };
+    match r {
+        Ok(_) => Ok(in_progress(dir).is_none()),
+        Err(_) if in_progress(dir).is_some() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn abort(dir: &Path) -> Result<()> {
+    match in_progress(dir) {
+        Some(InProgress::Rebase) => git(dir, &["rebase", "--abort"]).map(|_| ()),
+        Some(InProgress::Merge) => git(dir, &["merge", "--abort"]).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+pub fn stash(dir: &Path) -> Result<()> {
+    git(dir, &["stash", "push", "--quiet", "-m", "contrib sync"]).map(|_| ())
+}
+
+pub fn unstash(dir: &Path) -> Result<()> {
+    git(dir, &["stash", "pop", "--quiet"])
+        .map(|_| ())
+        .map_err(|e| {
+            e.context("your stashed changes could not be put back cleanly")
+                .hint("they are safe in `git stash list`; `git stash pop` when ready")
+        })
+}
+
+/// Moves a branch that is not checked out forward, only if that is a fast-forward.
+pub fn fast_forward_branch(dir: &Path, branch: &str, to: &str) -> Result<bool> {
+    let Some(old) = rev(dir, &format!("refs/heads/{branch}")) else {
+        return Ok(false);
+    };
+    let Some(new) = rev(dir, to) else {
+        return Ok(false);
+    };
+    if old == new || !is_ancestor(dir, &old, &new) {
+        return Ok(false);
+    }
+    git(
+        dir,
+        &["update-ref", &format!("refs/heads/{branch}"), &new, &old],
+    )?;
+    Ok(true)
+}
+
+pub fn config_set(dir: &Path, key: &str, value: &str) -> Result<()> {
+    git(dir, &["config", key, value]).map(|_| ())
+}
+
+pub fn config_unset(dir: &Path, key: &str) {
+    let _ = git(dir, &["config", "--unset", key]);
+}
+
+pub fn config_get(dir: &Path, key: &str) -> Option<String> {
+    git(dir, &["config", "--get", key]).ok()
+}

@@ -546,6 +546,28 @@ impl GitHub {
             .collect())
     }
 
+    /// Brings a fork's branch up to date with its parent on GitHub; GitHub's own words.
+    pub async fn merge_upstream(&self, owner: &str, name: &str, branch: &str) -> Result<String> {
+        let route = format!("/repos/{}/{}/merge-upstream", seg(owner), seg(name));
+        let what = format!("could not update {owner}/{name}'s {branch} on GitHub");
+        let raw = self
+            .send_once(
+                Method::POST,
+                &route,
+                Some(&serde_json::json!({"branch": branch})),
+            )
+            .await?;
+        if raw.status == StatusCode::CONFLICT {
+            return Err(Error::failed(what).cause("your fork's branch has commits the project does not have, so it cannot simply move forward"));
+        }
+        let raw = self.check(raw, &what)?;
+        let v: serde_json::Value = parse(&raw.body, &what)?;
+        Ok(v.get("message")
+            .and_then(|m| m.as_str())
+            .unwrap_or("done")
+            .to_string())
+    }
+
     /// Open pull requests whose head is `owner:branch`.
     pub async fn pulls_for_head(&self, owner: &str, name: &str, head: &str) -> Result<Vec<Pull>> {
         let route = format!(

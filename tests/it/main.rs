@@ -17,4 +17,5 @@ mod rules;
 mod sandbox;
 mod secrets;
 mod start;
+mod sync;
 mod templates;
