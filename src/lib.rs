@@ -20,6 +20,7 @@
 
 pub mod auth;
 pub mod branch;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod contribution;

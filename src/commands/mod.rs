@@ -10,4 +10,5 @@ pub mod man;
 pub mod pr;
 pub mod sandbox;
 pub mod start;
+pub mod status;
 pub mod sync;

@@ -568,6 +568,90 @@ impl GitHub {
             .to_string())
     }
 
+    /// Pull requests (any state) whose head is `owner:branch`, newest first.
+    pub async fn pulls_for_head_any(
+        &self,
+        owner: &str,
+        name: &str,
+        head: &str,
+    ) -> Result<Vec<Pull>> {
+        let route = format!(
+            "/repos/{}/{}/pulls?state=all&head={}&per_page=30",
+            seg(owner),
+            seg(name),
+            seg(head)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not list the pull requests of {owner}/{name}"),
+            1,
+        )
+        .await
+    }
+
+    pub async fn pull(&self, owner: &str, name: &str, number: u64) -> Result<PullDetail> {
+        let route = format!("/repos/{}/{}/pulls/{number}", seg(owner), seg(name));
+        self.get(&route, &format!("could not read pull request #{number}"))
+            .await
+            .map(|(v, _)| v)
+    }
+
+    pub async fn reviews(&self, owner: &str, name: &str, number: u64) -> Result<Vec<Review>> {
+        let route = format!(
+            "/repos/{}/{}/pulls/{number}/reviews?per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not read the reviews of #{number}"),
+            3,
+        )
+        .await
+    }
+
+    pub async fn review_comments(
+        &self,
+        owner: &str,
+        name: &str,
+        number: u64,
+    ) -> Result<Vec<ReviewComment>> {
+        let route = format!(
+            "/repos/{}/{}/pulls/{number}/comments?per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        self.get_pages(
+            &route,
+            &format!("could not read the review comments of #{number}"),
+            3,
+        )
+        .await
+    }
+
+    pub async fn check_runs(&self, owner: &str, name: &str, sha: &str) -> Result<Vec<CheckRun>> {
+        let route = format!(
+            "/repos/{}/{}/commits/{sha}/check-runs?per_page=100",
+            seg(owner),
+            seg(name)
+        );
+        self.get::<CheckRuns>(&route, "could not read the checks")
+            .await
+            .map(|(v, _)| v.check_runs)
+    }
+
+    pub async fn commit_status(
+        &self,
+        owner: &str,
+        name: &str,
+        sha: &str,
+    ) -> Result<Vec<CommitStatus>> {
+        let route = format!("/repos/{}/{}/commits/{sha}/status", seg(owner), seg(name));
+        self.get::<CombinedStatus>(&route, "could not read the commit status")
+            .await
+            .map(|(v, _)| v.statuses)
+    }
+
     /// Open pull requests whose head is `owner:branch`.
     pub async fn pulls_for_head(&self, owner: &str, name: &str, head: &str) -> Result<Vec<Pull>> {
         let route = format!(

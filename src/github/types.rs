@@ -219,3 +219,90 @@ pub struct Pull {
     #[serde(default)]
     pub merged_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PullRef {
+    pub sha: String,
+    #[serde(rename = "ref")]
+    pub name: String,
+}
+
+/// One pull request in detail.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PullDetail {
+    pub number: u64,
+    pub title: String,
+    pub state: String,
+    pub html_url: String,
+    #[serde(default)]
+    pub draft: Option<bool>,
+    #[serde(default)]
+    pub merged: Option<bool>,
+    #[serde(default)]
+    pub merged_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub mergeable: Option<bool>,
+    #[serde(default)]
+    pub mergeable_state: Option<String>,
+    pub head: PullRef,
+    pub base: PullRef,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Review {
+    pub user: Option<User>,
+    pub state: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ReviewComment {
+    pub user: Option<User>,
+    pub body: String,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CheckOutput {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CheckRun {
+    pub name: String,
+    pub status: String,
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub details_url: Option<String>,
+    #[serde(default)]
+    pub output: Option<CheckOutput>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CheckRuns {
+    pub check_runs: Vec<CheckRun>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CommitStatus {
+    pub context: String,
+    pub state: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub target_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CombinedStatus {
+    pub state: String,
+    pub statuses: Vec<CommitStatus>,
+}

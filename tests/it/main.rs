@@ -17,5 +17,6 @@ mod rules;
 mod sandbox;
 mod secrets;
 mod start;
+mod status;
 mod sync;
 mod templates;
