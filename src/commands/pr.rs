@@ -316,15 +316,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     }
                 }
                 3 => {
-                    let endpoint = ctx.endpoint()?;
-                    let q = url::form_urlencoded::Serializer::new(String::new())
-                        .append_pair("expand", "1")
-                        .append_pair("title", &title)
-                        .append_pair("body", &body)
-                        .finish();
-                    return ctx.ui.out(format!(
-                        "{}{upstream}/compare/{}...{fork_owner}:{branch}?{q}",
-                        endpoint.web, c.base
+                    let head = format!("{fork_owner}:{branch}");
+                    return ctx.ui.out(compare_url(
+                        &ctx.endpoint()?,
+                        &upstream,
+                        &c.base,
+                        &head,
+                        &title,
+                        &body,
                     ));
                 }
                 _ => {
@@ -353,14 +352,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .out(serde_json::to_string_pretty(&request).unwrap_or_default());
     }
     if args.web {
-        let q = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("expand", "1")
-            .append_pair("title", &title)
-            .append_pair("body", &body)
-            .finish();
-        return ctx.ui.out(format!(
-            "{}{upstream}/compare/{}...{head}?{q}",
-            endpoint.web, c.base
+        return ctx.ui.out(compare_url(
+            &endpoint, &upstream, &c.base, &head, &title, &body,
         ));
     }
     ctx.ui.status("Using", &template_name);
@@ -425,6 +418,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
     ctx.ui.out("Next: a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
     ctx.ui.out("`git push` after new commits updates it.")
+}
+
+/// The page that opens the pull request in the browser, with everything filled in.
+fn compare_url(
+    endpoint: &crate::host::Endpoint,
+    upstream: &str,
+    base: &str,
+    head: &str,
+    title: &str,
+    body: &str,
+) -> String {
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("expand", "1")
+        .append_pair("title", title)
+        .append_pair("body", body)
+        .finish();
+    format!("{}{upstream}/compare/{base}...{head}?{q}", endpoint.web)
 }
 
 /// GitHub's 422 answers, in plain words.

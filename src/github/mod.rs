@@ -334,9 +334,7 @@ impl GitHub {
             body["name"] = n.into();
         }
         let what = format!("could not fork {owner}/{name}");
-        let raw = self.send_once(Method::POST, &route, Some(&body)).await?;
-        let raw = self.check(raw, &what)?;
-        parse(&raw.body, &what)
+        self.send_json(Method::POST, &route, &body, &what).await
     }
 
     /// The last rate-limit figures GitHub sent for `resource` ("core" or "search").
@@ -462,15 +460,27 @@ impl GitHub {
             seg(name)
         );
         let what = format!("could not comment on {owner}/{name}#{number}");
-        let raw = self
-            .send_once(
-                Method::POST,
-                &route,
-                Some(&serde_json::json!({"body": body})),
-            )
-            .await?;
-        let raw = self.check(raw, &what)?;
-        parse(&raw.body, &what)
+        self.send_json(
+            Method::POST,
+            &route,
+            &serde_json::json!({"body": body}),
+            &what,
+        )
+        .await
+    }
+
+    /// A request with a JSON body, sent once (never retried: it changes something), and its
+    /// answer read into `T`.
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        route: &str,
+        body: &serde_json::Value,
+        what: &str,
+    ) -> Result<T> {
+        let raw = self.send_once(method, route, Some(body)).await?;
+        let raw = self.check(raw, what)?;
+        parse(&raw.body, what)
     }
 
     /// One page of an issue search.
@@ -677,9 +687,7 @@ impl GitHub {
     ) -> Result<Pull> {
         let route = format!("/repos/{}/{}/pulls", seg(owner), seg(name));
         let what = format!("could not open the pull request on {owner}/{name}");
-        let raw = self.send_once(Method::POST, &route, Some(request)).await?;
-        let raw = self.check(raw, &what)?;
-        parse(&raw.body, &what)
+        self.send_json(Method::POST, &route, request, &what).await
     }
 
     pub async fn update_pull(
@@ -691,9 +699,7 @@ impl GitHub {
     ) -> Result<Pull> {
         let route = format!("/repos/{}/{}/pulls/{number}", seg(owner), seg(name));
         let what = format!("could not update pull request #{number}");
-        let raw = self.send_once(Method::PATCH, &route, Some(request)).await?;
-        let raw = self.check(raw, &what)?;
-        parse(&raw.body, &what)
+        self.send_json(Method::PATCH, &route, request, &what).await
     }
 
     /// The rate limits (asking costs nothing against them).

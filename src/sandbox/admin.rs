@@ -274,27 +274,7 @@ fn copy_repo(app: &Arc<App>, body: &Value) -> Response {
     let mut s = app.state();
     s.add_account(&owner, "User", None);
     let id = s.new_id();
-    let repo = super::state::Repo {
-        id,
-        owner: owner.clone(),
-        name: name.clone(),
-        description: None,
-        default_branch,
-        parent: None,
-        archived: false,
-        allow_forking: true,
-        language: None,
-        topics: vec![],
-        created_at: now,
-        updated_at: now,
-        pushed_at: now,
-        git_ready_at: None,
-        labels: vec![],
-        issues: vec![],
-        comments: vec![],
-        check_runs: vec![],
-        statuses: vec![],
-    };
+    let repo = super::state::Repo::new(id, &owner, &name, &default_branch, now);
     let mut repo = repo;
     if let Some((labels, issues, comments)) = extra_data {
         repo.labels = labels;

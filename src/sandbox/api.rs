@@ -95,17 +95,8 @@ fn custom(resource: &str, message: &str) -> Reply {
 }
 
 /// A page of `items`, with GitHub's `Link` header.
-fn paginate(app: &App, req: &Req, path: &str, items: Vec<Value>) -> Reply {
-    let per_page = req
-        .q("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
-    let page = req
-        .q("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
+pub(super) fn paginate(app: &App, req: &Req, path: &str, items: Vec<Value>) -> Reply {
+    let (per_page, page) = req.paging();
     let last = items.len().div_ceil(per_page).max(1);
     let slice: Vec<Value> = items
         .into_iter()
@@ -159,7 +150,7 @@ fn link_header(
     Some(links.join(", "))
 }
 
-fn path_of(req: &Req) -> String {
+pub(super) fn path_of(req: &Req) -> String {
     format!(
         "/{}",
         req.segs
@@ -469,25 +460,18 @@ fn create_fork(app: &Arc<App>, req: &Req, owner: &str, name: &str) -> Reply {
         .map(|a| a.login.clone())
         .unwrap_or(target_owner.clone());
     let fork = Repo {
-        id,
-        owner: owner_display,
-        name: fork_name,
         description: upstream.description.clone(),
-        default_branch: upstream.default_branch.clone(),
         parent: Some(upstream.key()),
-        archived: false,
-        allow_forking: true,
         language: upstream.language.clone(),
-        topics: vec![],
-        created_at: now,
-        updated_at: now,
         pushed_at: upstream.pushed_at,
         git_ready_at: Some(now + chrono::Duration::from_std(app.fork_delay).unwrap_or_default()),
-        labels: vec![],
-        issues: vec![],
-        comments: vec![],
-        check_runs: vec![],
-        statuses: vec![],
+        ..Repo::new(
+            id,
+            &owner_display,
+            &fork_name,
+            &upstream.default_branch,
+            now,
+        )
     };
     let src = git_dir(&app.dir, &upstream.owner, &upstream.name);
     let dst = git_dir(&app.dir, &fork.owner, &fork.name);

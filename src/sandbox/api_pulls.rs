@@ -243,23 +243,7 @@ fn list_pulls(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
         .iter()
         .map(|i| pull_json(&app.urls, &s, r, i, false))
         .collect();
-    let per_page = req
-        .q("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
-    let page = req
-        .q("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
-    Reply::ok(Value::Array(
-        values
-            .into_iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .collect(),
-    ))
+    super::api::paginate(app, req, &super::api::path_of(req), values)
 }
 
 fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
@@ -682,16 +666,7 @@ pub fn search_issues(app: &App, req: &Req) -> Reply {
         hits.reverse();
     }
     let total = hits.len();
-    let per_page = req
-        .q("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
-    let page = req
-        .q("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let (per_page, page) = req.paging();
     // GitHub serves only the first 1000 results of any search.
     if (page - 1) * per_page >= 1000 && total > 0 {
         return Reply::json(

@@ -201,25 +201,12 @@ pub fn practice(root: &Path) -> Result<State> {
         let id = s.new_id();
         let created = now - Duration::days(90);
         let mut repo = Repo {
-            id,
-            owner: r.owner.clone(),
-            name: r.name.clone(),
             description: r.description.clone(),
-            default_branch: "main".into(),
-            parent: None,
-            archived: false,
-            allow_forking: true,
             language: r.language.clone(),
             topics: r.topics.clone(),
             created_at: created,
-            updated_at: now,
             pushed_at: now - Duration::days(2),
-            git_ready_at: None,
-            labels: vec![],
-            issues: vec![],
-            comments: vec![],
-            check_runs: vec![],
-            statuses: vec![],
+            ..Repo::new(id, &r.owner, &r.name, "main", now)
         };
         for l in r.labels {
             let id = s.new_id();

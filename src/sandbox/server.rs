@@ -182,6 +182,21 @@ impl Req {
     pub fn q(&self, name: &str) -> Option<&str> {
         self.query.get(name).map(String::as_str)
     }
+
+    /// `per_page` (1 to 100, 30 by default) and `page` (from 1), as GitHub reads them.
+    pub fn paging(&self) -> (usize, usize) {
+        let per_page = self
+            .q("per_page")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(30)
+            .clamp(1, 100);
+        let page = self
+            .q("page")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1);
+        (per_page, page)
+    }
 }
 
 /// A REST answer before the shared headers are added.

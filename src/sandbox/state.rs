@@ -84,6 +84,31 @@ fn yes() -> bool {
 }
 
 impl Repo {
+    /// A repository with nothing in it yet: no issues, labels or checks; forking allowed.
+    pub fn new(id: u64, owner: &str, name: &str, default_branch: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            owner: owner.to_string(),
+            name: name.to_string(),
+            description: None,
+            default_branch: default_branch.to_string(),
+            parent: None,
+            archived: false,
+            allow_forking: true,
+            language: None,
+            topics: vec![],
+            created_at: now,
+            updated_at: now,
+            pushed_at: now,
+            git_ready_at: None,
+            labels: vec![],
+            issues: vec![],
+            comments: vec![],
+            check_runs: vec![],
+            statuses: vec![],
+        }
+    }
+
     pub fn key(&self) -> String {
         key(&self.owner, &self.name)
     }

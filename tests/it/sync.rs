@@ -268,3 +268,35 @@ fn pushes_with_a_lease_and_refuses_when_the_fork_moved() {
         "their commit is still there"
     );
 }
+
+#[test]
+fn fork_default_updates_the_forks_main_on_github() {
+    let env = TestEnv::with_sandbox();
+    let dir = prepared(&env);
+    // Let the fork's repository appear, then move upstream on.
+    for _ in 0..200 {
+        if crate::common::http(
+            env.sandbox().addr,
+            "GET",
+            "/you/hello-contrib.git/info/refs?service=git-upload-pack",
+            &[],
+            None,
+        )
+        .0 == 200
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    upstream_moves(&env, "NEWS", "news\n");
+    let out = sync(&env, &dir, &["--fork-default"]);
+    out.expect_code(0);
+    assert!(out.stderr.contains("fast-forwarded"), "{}", out.stderr);
+    let fork = env.admin("GET", "refs/you/hello-contrib", serde_json::Value::Null);
+    let up = env.admin(
+        "GET",
+        "refs/practice/hello-contrib",
+        serde_json::Value::Null,
+    );
+    assert_eq!(fork["refs/heads/main"], up["refs/heads/main"]);
+}
