@@ -71,6 +71,7 @@ pub enum Command {
     Pr(commands::pr::Args),
     Sync(commands::sync::Args),
     Status(commands::status::Args),
+    Tutorial(commands::tutorial::Args),
     Auth(commands::auth::Args),
     Doctor(commands::doctor::Args),
     Completions(commands::completions::Args),
@@ -104,6 +105,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
         Command::Pr(args) => commands::pr::run(&ctx, args),
         Command::Sync(args) => commands::sync::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Tutorial(args) => commands::tutorial::run(&ctx, args),
         Command::Auth(args) => commands::auth::run(&ctx, args),
         Command::Doctor(args) => commands::doctor::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args),
@@ -122,6 +124,9 @@ pub struct Ctx {
     pub cwd: PathBuf,
     /// Made on first use, so commands that need no network never build one.
     runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
+    /// Environment for the git processes contrib runs (and the credential helper they run):
+    /// `Some` sets, `None` removes. Empty except in the tutorial.
+    pub child_env: Vec<(String, Option<String>)>,
 }
 
 impl Ctx {
@@ -151,7 +156,25 @@ impl Ctx {
             ui,
             cwd,
             runtime: std::sync::OnceLock::new(),
+            child_env: Vec::new(),
         })
+    }
+
+    /// The same person and options, another environment and directory (the tutorial).
+    pub fn derived(
+        &self,
+        env: Env,
+        cwd: PathBuf,
+        child_env: Vec<(String, Option<String>)>,
+    ) -> Self {
+        Self {
+            global: self.global.clone(),
+            env,
+            ui: self.ui.clone(),
+            cwd,
+            runtime: std::sync::OnceLock::new(),
+            child_env,
+        }
     }
 
     /// Which GitHub: `--api-url`, `--host`, then `CONTRIB_API_URL`, `GH_HOST`, github.com.

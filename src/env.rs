@@ -137,6 +137,20 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// A copy with `name` set (the tutorial points contrib at its own sandbox this way).
+    pub fn with(&self, name: &'static str, value: impl Into<String>) -> Self {
+        let mut e = self.clone();
+        e.vars.insert(name, value.into());
+        e
+    }
+
+    /// A copy without `name`.
+    pub fn without(&self, name: &str) -> Self {
+        let mut e = self.clone();
+        e.vars.retain(|k, _| *k != name);
+        e
+    }
+
     pub fn is_set(&self, name: &str) -> bool {
         self.vars.contains_key(name)
     }

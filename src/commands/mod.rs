@@ -12,3 +12,4 @@ pub mod sandbox;
 pub mod start;
 pub mod status;
 pub mod sync;
+pub mod tutorial;

@@ -360,7 +360,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     // Push to the fork; a fork made moments ago may need a little longer.
     let found = ctx.require_token(&endpoint)?;
-    let auth = crate::commands::start::git_auth(&endpoint);
+    let auth = crate::commands::start::git_auth(ctx, &endpoint);
     let origin = setup::remote_urls(&c.root)
         .and_then(|r| r.into_iter().find(|(n, _)| n == "origin").map(|(_, u)| u))
         .ok_or_else(|| {

@@ -81,9 +81,12 @@ fn url_for(endpoint: &Endpoint, protocol: Protocol, full_name: &str) -> String {
 }
 
 /// The credential helper git calls back: this very program, asked for this host only.
-pub fn git_auth(endpoint: &Endpoint) -> transfer::Auth {
+pub fn git_auth(ctx: &Ctx, endpoint: &Endpoint) -> transfer::Auth {
     let Ok(exe) = std::env::current_exe() else {
-        return transfer::Auth::default();
+        return transfer::Auth {
+            helper: None,
+            env: ctx.child_env.clone(),
+        };
     };
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     transfer::Auth {
@@ -92,6 +95,7 @@ pub fn git_auth(endpoint: &Endpoint) -> transfer::Auth {
             quote(&exe.to_string_lossy()),
             quote(endpoint.api.as_str())
         )),
+        env: ctx.child_env.clone(),
     }
 }
 
@@ -319,9 +323,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let expected_fork_url = url_for(&endpoint, protocol, &expected_fork);
     let place = place(ctx, &args, &upstream, &[&upstream_url, &expected_fork_url])?;
     let auth = if protocol == Protocol::Https {
-        git_auth(&endpoint)
+        git_auth(ctx, &endpoint)
     } else {
-        transfer::Auth::default()
+        transfer::Auth {
+            helper: None,
+            env: ctx.child_env.clone(),
+        }
     };
 
     // 2 and 3. The fork is asked for while the objects come from upstream.

@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 
     let endpoint = ctx.endpoint()?;
-    let auth = crate::commands::start::git_auth(&endpoint);
+    let auth = crate::commands::start::git_auth(ctx, &endpoint);
     ctx.ui.status("Fetching", "upstream");
     transfer::fetch(&c.root, "upstream", &auth, &mut |_| {})?;
     let base_ref = c.base_ref();
@@ -198,7 +198,7 @@ fn push_again(ctx: &Ctx, c: &Contribution, branch: &str, args: &Args) -> Result<
         return ctx.ui.out("Your branch is up to date with upstream. Your fork still has the old one: `contrib sync --push` replaces it safely.");
     }
     let endpoint = ctx.endpoint()?;
-    let auth = crate::commands::start::git_auth(&endpoint);
+    let auth = crate::commands::start::git_auth(ctx, &endpoint);
     transfer::push_with_lease(&c.root, "origin", branch, &expected, &auth)?;
     ctx.ui.out(format!(
         "Pushed the updated {branch} to your fork; the pull request shows it."

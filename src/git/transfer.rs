@@ -14,6 +14,8 @@ use std::process::{Command, Stdio};
 pub struct Auth {
     /// A credential helper command line, e.g. `!'/usr/bin/contrib' auth git-credential`.
     pub helper: Option<String>,
+    /// Environment for git and the helper it runs: `Some` sets, `None` removes.
+    pub env: Vec<(String, Option<String>)>,
 }
 
 impl Auth {
@@ -154,6 +156,12 @@ fn run_with_progress(
 fn git(auth: &Auth) -> Command {
     let mut cmd = Command::new("git");
     cmd.args(auth.args());
+    for (k, v) in &auth.env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
     cmd
 }
 

@@ -347,6 +347,10 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
     };
     let user = get("user").unwrap_or_else(|| owner.clone());
     let number = body.get("number").and_then(Value::as_u64);
+    // A pull request's head follows its branch: pushes since the last read count.
+    if let Some(n) = number {
+        super::api_pulls::refresh_head(app, &owner, &name, n);
+    }
     let now = Utc::now();
     let mut s = app.state();
     let id = s.new_id();

@@ -104,7 +104,7 @@ fn with_pull(
 
 /// Brings an open pull request's head up to date with its branch (pushes move it), as
 /// GitHub does, copying the commits to `refs/pull/N/head` in the base repository.
-fn refresh_head(app: &App, owner: &str, name: &str, number: u64) {
+pub(super) fn refresh_head(app: &App, owner: &str, name: &str, number: u64) {
     let (base_dir, head_dir, head_ref, old) = {
         let s = app.state();
         let Some(r) = s.repo(owner, name) else { return };

@@ -20,3 +20,4 @@ mod start;
 mod status;
 mod sync;
 mod templates;
+mod tutorial;

@@ -1,0 +1,432 @@
+//! `contrib tutorial`: a whole first contribution, with the real commands, against a sandbox
+//! started in-process in a temporary directory. Nothing leaves the machine.
+
+use crate::auth::{Store, Token};
+use crate::cli::Ctx;
+use crate::commands;
+use crate::env;
+use crate::error::{Error, Result};
+use crate::sandbox::{self, Sandbox};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Practise a whole contribution on a local sandbox, step by step
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The tutorial's language
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+/// The narration, from `templates/tutorial/`.
+pub fn catalog(lang: Lang) -> BTreeMap<String, String> {
+    let text = match lang {
+        Lang::En => include_str!("../../templates/tutorial/en.yml"),
+        Lang::Zh => include_str!("../../templates/tutorial/zh.yml"),
+    };
+    serde_yaml_ng::from_str(text).unwrap_or_default()
+}
+
+struct Guide<'a> {
+    ctx: &'a Ctx,
+    text: BTreeMap<String, String>,
+}
+
+impl Guide<'_> {
+    fn say(&self, key: &str, vars: &[(&str, &str)]) -> Result<()> {
+        let mut t = self
+            .text
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| format!("[{key}]"));
+        for (k, v) in vars {
+            t = t.replace(&format!("{{{k}}}"), v);
+        }
+        self.ctx.ui.out("")?;
+        for line in t.trim_end().lines() {
+            self.ctx.ui.out(format!("» {line}"))?;
+        }
+        Ok(())
+    }
+
+    /// On a terminal, a pause between steps; with --yes, none.
+    fn pause(&self) -> Result<()> {
+        if self.ctx.ui.interactive && !self.ctx.ui.yes {
+            self.ctx
+                .ui
+                .confirm("Ready for the next step?", Some(true), "--yes")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let guide = Guide {
+        ctx,
+        text: catalog(args.lang),
+    };
+    let temp = sandbox::temp_dir()?;
+    let root = temp.path();
+    let mut options = sandbox::Options::new(root.join("sandbox"));
+    options.seed = sandbox::Seed::Practice;
+    let sb = Sandbox::start(options)?;
+
+    // contrib is pointed at the sandbox: its API, and the practice token kept in a config
+    // directory of its own (never in a URL, argv or the environment of git).
+    let config = root.join("config");
+    let store_path = config.join("credentials.json");
+    let mut store = Store::default();
+    let token =
+        Token::new(sb.token.clone()).ok_or_else(|| Error::bug("the sandbox has no token"))?;
+    store.set(&sb.addr.to_string(), &token);
+    store
+        .write(&store_path)
+        .map_err(|e| Error::failed("could not set up the tutorial").cause(e.to_string()))?;
+    let work = root.join("work");
+    std::fs::create_dir_all(&work)
+        .map_err(|e| Error::failed("could not set up the tutorial").cause(e.to_string()))?;
+    let api = sb.api_url();
+    let env = ctx
+        .env
+        .with(env::CONTRIB_API_URL, api.clone())
+        .with(
+            env::CONTRIB_CONFIG_DIR,
+            config.to_string_lossy().into_owned(),
+        )
+        .without(env::GH_TOKEN)
+        .without(env::GITHUB_TOKEN);
+    let child_env = vec![
+        (
+            env::CONTRIB_CONFIG_DIR.to_string(),
+            Some(config.to_string_lossy().into_owned()),
+        ),
+        (env::GH_TOKEN.to_string(), None),
+        (env::GITHUB_TOKEN.to_string(), None),
+    ];
+    let mut here = ctx.derived(env, work.clone(), child_env.clone());
+    here.global.api_url = Some(api);
+    let dir = work.join("hello-contrib");
+    // The same, run inside the clone; `answering` takes every default (--yes).
+    let in_clone = here.derived(here.env.clone(), dir.clone(), child_env);
+    let answering = |c: &Ctx| {
+        let mut a = c.derived(c.env.clone(), c.cwd.clone(), c.child_env.clone());
+        a.ui.yes = true;
+        a
+    };
+    let maintainer = |body: Value| -> Result<Value> {
+        let mut b = body;
+        b["repo"] = "practice/hello-contrib".into();
+        b["user"] = "mona".into();
+        sb.control("maintainer", &b)
+    };
+
+    guide.say("intro", &[])?;
+    guide.pause()?;
+    guide.say("find_before", &[])?;
+    // Just the list: the tutorial itself takes the next steps, not find's picker.
+    let mut listing = here.derived(here.env.clone(), here.cwd.clone(), here.child_env.clone());
+    listing.ui.interactive = false;
+    commands::find::run(
+        &listing,
+        commands::find::Args {
+            repos: vec!["practice/hello-contrib".into()],
+            labels: vec![],
+            language: None,
+            topic: None,
+            org: None,
+            limit: 5,
+            include_taken: false,
+            sort: None,
+        },
+    )?;
+    guide.say("find_after", &[])?;
+    guide.pause()?;
+
+    guide.say("claim_before", &[])?;
+    commands::claim::run(
+        &answering(&here),
+        commands::claim::Args {
+            target: "practice/hello-contrib#1".into(),
+            message: None,
+            force: false,
+        },
+    )?;
+    guide.say("claim_after", &[])?;
+    guide.pause()?;
+
+    guide.say("start_before", &[])?;
+    commands::start::run(
+        &here,
+        commands::start::Args::for_target("practice/hello-contrib#1"),
+    )?;
+    // Commits in the practice clone are the practice account's (works with no git identity
+    // set up, and leaves the person's own settings alone).
+    crate::git::work::config_set(&dir, "user.name", "You (practice)")?;
+    crate::git::work::config_set(&dir, "user.email", "you@users.noreply.sandbox")?;
+    guide.say("start_after", &[("dir", &dir.display().to_string())])?;
+    guide.pause()?;
+
+    guide.say("change_before", &[])?;
+    make_change(ctx, &dir)?;
+    guide.say("change_after", &[])?;
+    guide.pause()?;
+
+    guide.say("commit_before", &[])?;
+    commands::commit::run(&in_clone, commit_args("correct the greeting"))?;
+    guide.say("commit_after", &[])?;
+    guide.pause()?;
+
+    guide.say("pr_before", &[])?;
+    commands::pr::run(
+        &answering(&in_clone),
+        pr_args(&["How was it tested?=Ran python3 -m unittest discover tests"]),
+    )?;
+    guide.say("pr_after", &[])?;
+    guide.pause()?;
+
+    guide.say("review_before", &[])?;
+    let number = 12;
+    maintainer(
+        json!({"action": "review", "number": number, "state": "CHANGES_REQUESTED", "body": "Thanks! Could you add a test for the greeting?", "path": "tests/test_hello.py", "line": 8}),
+    )?;
+    commands::status::run(
+        &in_clone,
+        commands::status::Args {
+            watch: false,
+            interval: 15,
+        },
+    )?;
+    guide.pause()?;
+
+    guide.say("fix_before", &[])?;
+    std::fs::write(
+        dir.join("tests/test_hello.py"),
+        "import unittest\n\nimport hello\n\n\nclass GreetTest(unittest.TestCase):\n    def test_greets_by_name(self):\n        self.assertIn(\"Ada\", hello.greet(\"Ada\"))\n\n    def test_says_hello(self):\n        self.assertEqual(hello.greet(\"Ada\"), \"Hello, Ada!\")\n\n\nif __name__ == \"__main__\":\n    unittest.main()\n",
+    )
+    .map_err(|e| Error::failed("could not write the test").cause(e.to_string()))?;
+    commands::commit::run(
+        &in_clone,
+        commands::commit::Args {
+            kind: Some("test".into()),
+            ..commit_args("check that it says Hello")
+        },
+    )?;
+    upstream_moves(&sb, root)?;
+    commands::sync::run(
+        &answering(&in_clone),
+        commands::sync::Args {
+            merge: false,
+            autostash: false,
+            continue_: false,
+            abort: false,
+            push: true,
+            no_push: false,
+            fork_default: false,
+        },
+    )?;
+    guide.say("sync_after", &[])?;
+    guide.pause()?;
+
+    guide.say("checks_before", &[])?;
+    maintainer(
+        json!({"action": "check_run", "number": number, "name": "tests", "status": "completed", "conclusion": "action_required"}),
+    )?;
+    commands::status::run(
+        &in_clone,
+        commands::status::Args {
+            watch: false,
+            interval: 15,
+        },
+    )?;
+    maintainer(
+        json!({"action": "review", "number": number, "state": "APPROVED", "body": "Looks good, thank you!"}),
+    )?;
+    maintainer(
+        json!({"action": "check_run", "number": number, "name": "tests", "status": "completed", "conclusion": "success"}),
+    )?;
+    maintainer(
+        json!({"action": "status", "number": number, "context": "DCO", "state": "success"}),
+    )?;
+    commands::status::run(
+        &in_clone,
+        commands::status::Args {
+            watch: false,
+            interval: 15,
+        },
+    )?;
+    guide.say("checks_after", &[])?;
+    guide.pause()?;
+
+    maintainer(json!({"action": "merge", "number": number}))?;
+    guide.say("merged", &[])?;
+    commands::status::run(
+        &in_clone,
+        commands::status::Args {
+            watch: false,
+            interval: 15,
+        },
+    )?;
+    verify(&sb)?;
+    guide.say("outro", &[])?;
+    Ok(())
+}
+
+fn commit_args(message: &str) -> commands::commit::Args {
+    commands::commit::Args {
+        message: Some(message.into()),
+        all: true,
+        kind: None,
+        scope: None,
+        signoff: false,
+        no_signoff: false,
+        fix_signoff: false,
+        allow_default_branch: false,
+    }
+}
+
+fn pr_args(sections: &[&str]) -> commands::pr::Args {
+    commands::pr::Args {
+        title: None,
+        body_file: None,
+        template: None,
+        sections: sections.iter().map(|s| s.to_string()).collect(),
+        checks: vec![
+            "signed off".into(),
+            "Conventional Commits".into(),
+            "unittest".into(),
+        ],
+        draft: false,
+        web: false,
+        dry_run: false,
+        no_maintainer_edit: false,
+        recover: None,
+    }
+}
+
+/// The change issue #1 asks for; on a terminal the person may make it themselves.
+fn make_change(ctx: &Ctx, dir: &Path) -> Result<()> {
+    let file = dir.join("hello.py");
+    let read = || {
+        std::fs::read_to_string(&file)
+            .map_err(|e| Error::failed("could not read hello.py").cause(e.to_string()))
+    };
+    if ctx.ui.interactive
+        && !ctx.ui.yes
+        && !ctx.ui.confirm(
+            "Shall the tutorial make the change for you?",
+            Some(true),
+            "--yes",
+        )?
+    {
+        ctx.ui.out(format!(
+            "Edit {} (change \"Helo\" to \"Hello\"), save it, then answer.",
+            file.display()
+        ))?;
+        while read()?.contains("Helo,") {
+            ctx.ui.confirm("Done?", Some(true), "--yes")?;
+        }
+        return Ok(());
+    }
+    let text = read()?.replace("\"Helo, \"", "\"Hello, \"");
+    std::fs::write(&file, text)
+        .map_err(|e| Error::failed("could not change hello.py").cause(e.to_string()))
+}
+
+/// Meanwhile, the maintainer lands another change upstream, so `sync` has work to do.
+fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
+    let other = root.join("maintainer");
+    let run = |args: &[&str], dir: &Path| -> Result<()> {
+        let ok = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=Mona Maintainer",
+                "-c",
+                "user.email=mona@users.noreply.sandbox",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::bug(format!(
+                "the tutorial's maintainer could not run git {}",
+                args.join(" ")
+            )))
+        }
+    };
+    let url = format!(
+        "http://m:sandbox-maintainer-mona@{}/practice/hello-contrib.git",
+        sb.addr
+    );
+    run(&["clone", "-q", &url, "maintainer"], root)?;
+    std::fs::write(
+        other.join("CHANGELOG.md"),
+        "- greet() says hello\n- the README explains the tests\n- a changelog\n",
+    )
+    .map_err(|e| Error::bug("could not write").cause(e.to_string()))?;
+    run(
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "docs: keep a changelog\n\nSigned-off-by: Mona Maintainer <mona@users.noreply.sandbox>",
+        ],
+        &other,
+    )?;
+    run(&["push", "-q", &url, "HEAD:main"], &other)
+}
+
+/// Every step really happened: the sandbox's own state says so.
+fn verify(sb: &Sandbox) -> Result<()> {
+    let state = sandbox_state(sb)?;
+    let repo = &state["repos"]["practice/hello-contrib"];
+    let pr = repo["issues"]
+        .as_array()
+        .and_then(|i| i.iter().find(|x| x["number"] == 12))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let claimed = repo["comments"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|x| x["issue"] == 1 && x["user"] == "you"));
+    let merged = pr["pull"]["merged_at"].is_string();
+    let body = pr["body"].as_str().unwrap_or("");
+    let filled = body.contains("Fixes #1") && !body.contains("Fixes #\n") && body.contains("- [x]");
+    if !(claimed && merged && filled) {
+        return Err(
+            Error::bug("the tutorial did not leave the sandbox as expected").cause(format!(
+                "claimed: {claimed}, merged: {merged}, template filled: {filled}"
+            )),
+        );
+    }
+    Ok(())
+}
+
+fn sandbox_state(sb: &Sandbox) -> Result<Value> {
+    use std::io::{Read, Write};
+    let fail = |e: std::io::Error| Error::bug("the sandbox did not answer").cause(e.to_string());
+    let mut stream = std::net::TcpStream::connect(sb.addr).map_err(fail)?;
+    write!(
+        stream,
+        "GET /_sandbox/state HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        sb.addr
+    )
+    .map_err(fail)?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).map_err(fail)?;
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body)
+        .map_err(|e| Error::bug("the sandbox's state is not JSON").cause(e.to_string()))
+}

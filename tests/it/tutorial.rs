@@ -1,0 +1,71 @@
+//! `contrib tutorial`: end to end with --yes in both languages, its catalogs, and the first
+//! interactive steps in a pseudo-terminal.
+
+use crate::common::TestEnv;
+use contrib::commands::tutorial::{Lang, catalog};
+
+#[test]
+fn the_whole_flow_in_english_and_chinese() {
+    // No git identity and no token of the person's own: the tutorial needs neither.
+    let env = TestEnv::new();
+    std::fs::write(env.home.join(".gitconfig"), "").unwrap();
+    for (lang, first, last) in [
+        ("en", "» Welcome! This tutorial", "» That is the whole flow"),
+        ("zh", "» 欢迎！本教程", "» 这就是完整的流程"),
+    ] {
+        let out = env.run(&["tutorial", "--yes", "--lang", lang]);
+        out.expect_code(0);
+        assert!(out.stdout.contains(first), "{lang}: {}", out.stdout);
+        assert!(out.stdout.contains(last), "{lang}");
+        // The real commands ran: their own output is there.
+        assert!(
+            out.stdout.contains("Claimed: http://127.0.0.1:"),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("Pull request #12: http://127.0.0.1:"));
+        assert!(out.stdout.contains("1 waiting for a maintainer's approval"));
+        assert!(out.stdout.contains("Pull request #12 (merged)"));
+        assert!(
+            out.stdout
+                .contains("signed off as You (practice) <you@users.noreply.sandbox>")
+        );
+    }
+}
+
+#[test]
+fn every_key_in_both_languages() {
+    let en = catalog(Lang::En);
+    let zh = catalog(Lang::Zh);
+    assert!(en.len() >= 20, "the catalog loaded");
+    let ek: Vec<&String> = en.keys().collect();
+    let zk: Vec<&String> = zh.keys().collect();
+    assert_eq!(ek, zk, "the same keys in en.yml and zh.yml");
+    for (k, v) in &zh {
+        assert!(!v.trim().is_empty(), "{k} is empty in zh.yml");
+        assert_ne!(v, &en[k], "{k} is not translated");
+    }
+}
+
+#[test]
+fn the_first_steps_on_a_terminal() {
+    use expectrl::{Expect, Session};
+    let mut env = TestEnv::new();
+    env.set("TERM", "xterm");
+    let cmd = env.command(env!("CARGO_BIN_EXE_contrib"), &["tutorial"], &env.work);
+    let mut p = Session::spawn(cmd).expect("a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    p.expect("Welcome! This tutorial").unwrap();
+    p.expect("Ready for the next step?").unwrap();
+    p.send("\r").unwrap();
+    p.expect("Step 1 of 9: find an issue").unwrap();
+    p.expect("practice/hello-contrib#1  Fix the typo").unwrap();
+    p.expect("Issue #1 is free").unwrap();
+    p.expect("Ready for the next step?").unwrap();
+    p.send("\r").unwrap();
+    p.expect("Step 2 of 9: claim it").unwrap();
+    p.expect("Claimed: http://127.0.0.1:").unwrap();
+    let _ = p
+        .get_process_mut()
+        .kill(expectrl::process::unix::Signal::SIGTERM);
+}
