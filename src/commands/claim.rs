@@ -188,8 +188,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .out_json(&serde_json::json!({"posted": posted, "message": message}));
     }
     ctx.ui.out(format!("Claimed: {posted}"))?;
-    ctx.ui.out(format!(
-        "Next: `contrib start {}#{number}` to fork, clone and make a branch.",
+    ctx.ui.next(format!(
+        "`contrib start {}#{number}` to fork, clone and make a branch.",
         target.full_name()
     ))
 }

@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ))?;
     }
     ctx.ui
-        .out("Next: `contrib pr` to push it and open the pull request.")
+        .next("`contrib pr` to push it and open the pull request.")
 }
 
 fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {

@@ -442,8 +442,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.ui.interactive {
         return pick(ctx, &shown);
     }
-    ctx.ui.out(format!(
-        "Next: `contrib claim {0}#{1}` to say you are on it, then `contrib start {0}#{1}`.",
+    ctx.ui.next(format!(
+        "`contrib claim {0}#{1}` to say you are on it, then `contrib start {0}#{1}`.",
         first.repo, first.number
     ))
 }

@@ -416,7 +416,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     ctx.ui
         .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
-    ctx.ui.out("Next: a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
+    ctx.ui.next("a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
     ctx.ui.out("`git push` after new commits updates it.")
 }
 

@@ -520,17 +520,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "  upstream  {upstream_url} (the project: updates come from here)"
         ))?;
     }
-    if ctx.ui.verbosity >= crate::ui::Verbosity::Normal {
-        let cd = if dir == ctx.cwd {
-            String::new()
-        } else {
-            format!("cd {rel}, then ")
-        };
-        ctx.ui.out(format!(
-            "Next: {cd}make your change, and run `contrib commit`."
-        ))?;
-    }
-    Ok(())
+    let cd = if dir == ctx.cwd {
+        String::new()
+    } else {
+        format!("cd {rel}, then ")
+    };
+    ctx.ui
+        .next(format!("{cd}make your change, and run `contrib commit`."))
 }
 
 /// Clones into a hidden sibling first and moves it into place at the end, so an

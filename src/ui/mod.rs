@@ -82,6 +82,15 @@ impl Ui {
             .map_err(|e| Error::io("could not write the output", &e))
     }
 
+    /// The "what next" line after a step; not with `-q` or `--json`.
+    pub fn next(&self, what: impl AsRef<str>) -> Result<()> {
+        if self.verbosity >= Verbosity::Normal && !self.json {
+            self.out(format!("Next: {}", what.as_ref()))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Raw bytes on stdout (completions, man page).
     pub fn out_bytes(&self, bytes: &[u8]) -> Result<()> {
         let mut stdout = std::io::stdout().lock();

@@ -398,3 +398,18 @@ fn claim_refuses_a_taken_issue_unless_forced() {
     assert!(closed.stderr.contains("is closed"), "{}", closed.stderr);
     env.run(&["claim", "practice/hello-contrib"]).expect_code(2);
 }
+
+#[test]
+fn quiet_keeps_the_results_and_drops_the_guidance() {
+    let env = TestEnv::with_sandbox();
+    let out = env.run(&["-q", "find", "practice/hello-contrib"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout
+            .starts_with("practice/hello-contrib#1  Fix the typo"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("Next:"), "{}", out.stdout);
+    assert_eq!(out.stderr, "", "no status lines with -q");
+}
