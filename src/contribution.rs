@@ -43,6 +43,33 @@ impl Contribution {
         }
     }
 
+    /// `base_ref`, or a plain error when this clone has neither `upstream/<base>` nor a
+    /// local `<base>` (not set up by `contrib start`, or never fetched).
+    pub fn require_base(&self) -> Result<String> {
+        let base = self.base_ref();
+        if work::rev(&self.root, &base).is_some() {
+            return Ok(base);
+        }
+        Err(Error::failed(format!("contrib cannot tell where your branch started: this clone has no upstream/{} branch", self.base))
+            .hint("run `git fetch upstream` if the remote exists, or `contrib start OWNER/REPO` here once to set the clone up"))
+    }
+
+    /// The `upstream` remote must exist for syncing and pushing.
+    pub fn require_upstream_remote(&self) -> Result<()> {
+        let has =
+            setup::remote_urls(&self.root).is_some_and(|r| r.iter().any(|(n, _)| n == "upstream"));
+        if has {
+            Ok(())
+        } else {
+            Err(Error::failed(
+                "this clone has no 'upstream' remote (the project you contribute to)",
+            )
+            .hint(
+                "run `contrib start OWNER/REPO` here once: it adds the remote and keeps your work",
+            ))
+        }
+    }
+
     pub fn rules(&self) -> Rules {
         let base = self.base_ref();
         let files = setup::files_at(&self.root, &base, |p| {

@@ -149,7 +149,7 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
         .branch
         .clone()
         .ok_or_else(|| Error::failed("you are not on a branch"))?;
-    let base = work::merge_base(&c.root, "HEAD", &c.base_ref())?;
+    let base = work::merge_base(&c.root, "HEAD", &c.require_base()?)?;
     let commits = work::commits_since(&c.root, &base)?;
     let missing: Vec<&(String, String)> = commits
         .iter()

@@ -183,7 +183,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(Error::failed(format!("you are on {branch}, the project's default branch"))
             .hint("pull requests come from a topic branch: `git switch -c fix/my-change`, then commit there"));
     }
-    let base_ref = c.base_ref();
+    let base_ref = c.require_base()?;
     let base_point = work::merge_base(&c.root, "HEAD", &base_ref)?;
     let commits = work::commits_since(&c.root, &base_point)?;
     if commits.is_empty() {

@@ -93,9 +93,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     let endpoint = ctx.endpoint()?;
     let auth = crate::commands::start::git_auth(ctx, &endpoint);
+    c.require_upstream_remote()?;
     ctx.ui.status("Fetching", "upstream");
     transfer::fetch(&c.root, "upstream", &auth, &mut |_| {})?;
-    let base_ref = c.base_ref();
+    let base_ref = c.require_base()?;
     if branch != c.base && work::fast_forward_branch(&c.root, &c.base, &base_ref)? {
         ctx.ui
             .status("Updated", format!("your {} to upstream/{}", c.base, c.base));

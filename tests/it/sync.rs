@@ -300,3 +300,30 @@ fn fork_default_updates_the_forks_main_on_github() {
     );
     assert_eq!(fork["refs/heads/main"], up["refs/heads/main"]);
 }
+
+#[test]
+fn a_clone_contrib_did_not_set_up_gets_a_way_forward() {
+    let env = TestEnv::with_sandbox();
+    let dir = env.work.join("plain");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Its branch is not the base contrib assumes (main): the base cannot be found.
+    env.git(&dir, &["init", "-q", "-b", "master"]);
+    std::fs::write(dir.join("f"), "x").unwrap();
+    env.git(&dir, &["add", "f"]);
+    env.git(&dir, &["commit", "-q", "-m", "x"]);
+    let out = sync(&env, &dir, &[]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("this clone has no 'upstream' remote")
+            && out.stderr.contains("contrib start"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run_in(&dir, &["commit", "--fix-signoff"], None);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("cannot tell where your branch started"),
+        "{}",
+        out.stderr
+    );
+}
