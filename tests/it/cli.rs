@@ -289,3 +289,14 @@ fn a_cut_connection_is_a_network_error() {
         out.stderr
     );
 }
+
+#[test]
+fn every_environment_variable_is_documented_in_the_readme() {
+    let readme = include_str!("../../README.md");
+    for name in contrib::env::ALL {
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README.md does not document {name}"
+        );
+    }
+}
