@@ -47,6 +47,8 @@ pub const NO_PROXY: &str = "NO_PROXY";
 pub const GIT_EDITOR: &str = "GIT_EDITOR";
 pub const VISUAL: &str = "VISUAL";
 pub const EDITOR: &str = "EDITOR";
+/// The browser for `contrib pr --web` (else `xdg-open` on a terminal).
+pub const BROWSER: &str = "BROWSER";
 
 /// The global git config file to use instead of `~/.gitconfig` (as git does).
 pub const GIT_CONFIG_GLOBAL: &str = "GIT_CONFIG_GLOBAL";
@@ -90,6 +92,7 @@ pub const ALL: &[&str] = &[
     GIT_EDITOR,
     VISUAL,
     EDITOR,
+    BROWSER,
 ];
 
 /// A snapshot of the variables in [`ALL`], taken once.

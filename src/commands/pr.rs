@@ -40,12 +40,23 @@ pub struct Args {
     /// Do not let maintainers push to your branch
     #[arg(long)]
     pub no_maintainer_edit: bool,
+    /// The language of contrib's own template, for projects that have none (most
+    /// projects expect English)
+    #[arg(long, value_enum, default_value_t = PrLang::En)]
+    pub pr_lang: PrLang,
     /// Use a description saved after a failed attempt
     #[arg(long, value_name = "FILE", conflicts_with = "body_file")]
     pub recover: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrLang {
+    En,
+    Zh,
+}
+
 const DEFAULT_TEMPLATE: &str = include_str!("../../templates/pr_default.md");
+const DEFAULT_TEMPLATE_ZH: &str = include_str!("../../templates/pr_default.zh.md");
 
 /// The title section of a saved description: `---\ntitle: …\n---\n` then the body.
 fn save_recovery(ctx: &Ctx, branch: &str, title: &str, body: &str) -> Option<PathBuf> {
@@ -95,7 +106,12 @@ fn parse_sections(raw: &[String]) -> Result<Vec<(String, String)>> {
 }
 
 /// The template to fill: `--template`, the single one, or the fallback.
-fn pick_template(ctx: &Ctx, c: &Contribution, wanted: Option<&str>) -> Result<(String, Template)> {
+fn pick_template(
+    ctx: &Ctx,
+    c: &Contribution,
+    wanted: Option<&str>,
+    lang: PrLang,
+) -> Result<(String, Template)> {
     let files = setup::pr_template_files(&c.root, &c.base_ref());
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let found = template::discover(&paths);
@@ -135,7 +151,11 @@ fn pick_template(ctx: &Ctx, c: &Contribution, wanted: Option<&str>) -> Result<(S
     match folder.len() {
         0 => Ok((
             "contrib's default template".into(),
-            Template::parse(DEFAULT_TEMPLATE),
+            Template::parse(if lang == PrLang::Zh {
+                DEFAULT_TEMPLATE_ZH
+            } else {
+                DEFAULT_TEMPLATE
+            }),
         )),
         1 => Ok(folder.into_iter().next().expect("one")),
         _ if ctx.ui.interactive => {
@@ -246,7 +266,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(Error::usage("contrib needs to know what to write in the pull request, and there is no terminal to ask on")
             .hint("give --section \"Heading=text\" (and --check ITEM, --title TITLE), or --body-file FILE, or --yes to send the prefilled template"));
     }
-    let (template_name, tpl) = pick_template(ctx, &c, args.template.as_deref())?;
+    let (template_name, tpl) = pick_template(ctx, &c, args.template.as_deref(), args.pr_lang)?;
     let body = match body {
         Some(b) => b,
         None => {
@@ -317,14 +337,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 }
                 3 => {
                     let head = format!("{fork_owner}:{branch}");
-                    return ctx.ui.out(compare_url(
-                        &ctx.endpoint()?,
-                        &upstream,
-                        &c.base,
-                        &head,
-                        &title,
-                        &body,
-                    ));
+                    return open_page(
+                        ctx,
+                        &compare_url(&ctx.endpoint()?, &upstream, &c.base, &head, &title, &body),
+                    );
                 }
                 _ => {
                     ctx.ui.out("Nothing was sent.")?;
@@ -352,9 +368,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .out(serde_json::to_string_pretty(&request).unwrap_or_default());
     }
     if args.web {
-        return ctx.ui.out(compare_url(
-            &endpoint, &upstream, &c.base, &head, &title, &body,
-        ));
+        return open_page(
+            ctx,
+            &compare_url(&endpoint, &upstream, &c.base, &head, &title, &body),
+        );
     }
     ctx.ui.status("Using", &template_name);
 
@@ -418,6 +435,31 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
     ctx.ui.next("a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
     ctx.ui.out("`git push` after new commits updates it.")
+}
+
+/// Opens `url` in `$BROWSER`, else with `xdg-open` on a terminal; prints it either way, so
+/// it can be opened by hand.
+fn open_page(ctx: &Ctx, url: &str) -> Result<()> {
+    let browser = ctx
+        .env
+        .get(crate::env::BROWSER)
+        .map(String::from)
+        .or_else(|| ctx.ui.interactive.then(|| "xdg-open".to_string()));
+    if let Some(b) = browser {
+        let opened = std::process::Command::new(&b)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !opened {
+            ctx.ui.warn(format!(
+                "could not open the page with '{b}'; open it by hand"
+            ));
+        }
+    }
+    ctx.ui.out(url)
 }
 
 /// The page that opens the pull request in the browser, with everything filled in.
@@ -493,7 +535,7 @@ fn prefill(tpl: &Template, c: &Contribution, commits: &[(String, String)], answe
         })
     };
     if let Some(n) = c.issue
-        && let Some(i) = find(&["issue", "fixes", "closes", "related", "关联", "问题"])
+        && let Some(i) = find(&["issue", "fixes", "closes", "related", "关联"])
         && !given(i, answers)
     {
         answers
@@ -507,6 +549,7 @@ fn prefill(tpl: &Template, c: &Contribution, commits: &[(String, String)], answe
         "summary",
         "solve",
         "motivation",
+        "解决",
         "做了",
         "改了",
     ]) && !given(i, answers)

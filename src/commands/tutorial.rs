@@ -306,6 +306,7 @@ fn pr_args(sections: &[&str]) -> commands::pr::Args {
         web: false,
         dry_run: false,
         no_maintainer_edit: false,
+        pr_lang: commands::pr::PrLang::En,
         recover: None,
     }
 }

@@ -453,3 +453,62 @@ fn a_project_without_a_template_gets_the_default_one() {
         "untouched sections stay: {body}"
     );
 }
+
+#[test]
+fn web_opens_the_filled_page_in_the_browser() {
+    let mut env = TestEnv::with_sandbox();
+    let dir = prepared(&env, "practice/hello-contrib#1");
+    let seen = env.base().join("opened.txt");
+    let browser = env.base().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", seen.display()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", browser.to_str().unwrap()])
+        .status()
+        .unwrap();
+    env.set("BROWSER", browser.to_str().unwrap());
+    let out = pr(&env, &dir, &["--web", "--title", "fix: typo"]);
+    out.expect_code(0);
+    let url = std::fs::read_to_string(&seen).unwrap();
+    assert!(url.contains("/practice/hello-contrib/compare/main...you:fix/1-fix-the-typo-in-the-greeting-helo?expand=1&title=fix%3A+typo&body="), "{url}");
+    assert!(url.contains("Fixes+%231"), "the body is filled: {url}");
+    assert_eq!(
+        pulls(&env, "practice/hello-contrib").len(),
+        1,
+        "nothing opened through the API"
+    );
+}
+
+#[test]
+fn the_default_template_in_chinese_only_when_asked() {
+    let env = TestEnv::with_sandbox();
+    let src = env.base().join("plain-src");
+    std::fs::create_dir_all(&src).unwrap();
+    env.git(&src, &["init", "-q", "-b", "main"]);
+    std::fs::write(src.join("README.md"), "# plain\n").unwrap();
+    env.git(&src, &["add", "README.md"]);
+    env.git(&src, &["commit", "-q", "-m", "start"]);
+    env.admin(
+        "POST",
+        "repos",
+        json!({"owner": "plain", "name": "proj", "from": src.to_str().unwrap()}),
+    );
+    env.run(&["start", "plain/proj", "--branch", "tweak"])
+        .expect_code(0);
+    let dir = env.work.join("proj");
+    std::fs::write(dir.join("README.md"), "# plain\n\nMore.\n").unwrap();
+    env.run_in(&dir, &["commit", "-a", "-m", "Say more"], None)
+        .expect_code(0);
+    pr(&env, &dir, &["--yes", "--pr-lang", "zh"]).expect_code(0);
+    let body = pulls(&env, "plain/proj")[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        body.starts_with("## 解决了什么问题？\n\n- Say more\n"),
+        "{body}"
+    );
+}
