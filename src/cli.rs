@@ -60,6 +60,9 @@ pub struct GlobalArgs {
     /// Say only what went wrong
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// The language contrib speaks: en or zh [env: CONTRIB_LANG, else LC_ALL/LC_MESSAGES/LANG]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::ui::Lang>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +150,13 @@ impl Ctx {
             global.yes,
             global.no_input,
         );
+        let mut ui = ui;
+        let locale = [env::LC_ALL, env::LC_MESSAGES, env::LANG]
+            .into_iter()
+            .find_map(|v| env.get(v));
+        ui.lang = global
+            .lang
+            .unwrap_or_else(|| crate::ui::Lang::from_env(env.get(env::CONTRIB_LANG), locale));
         let cwd = std::env::current_dir().map_err(|e| {
             Error::failed("could not read the current directory").cause(e.to_string())
         })?;

@@ -47,6 +47,12 @@ pub const NO_PROXY: &str = "NO_PROXY";
 pub const GIT_EDITOR: &str = "GIT_EDITOR";
 pub const VISUAL: &str = "VISUAL";
 pub const EDITOR: &str = "EDITOR";
+/// The language contrib speaks: `en` or `zh` (`--lang` wins).
+pub const CONTRIB_LANG: &str = "CONTRIB_LANG";
+/// The locale, read in this order when `CONTRIB_LANG` is not set: `zh_*` means Chinese.
+pub const LC_ALL: &str = "LC_ALL";
+pub const LC_MESSAGES: &str = "LC_MESSAGES";
+pub const LANG: &str = "LANG";
 /// The browser for `contrib pr --web` (else `xdg-open` on a terminal).
 pub const BROWSER: &str = "BROWSER";
 
@@ -93,6 +99,10 @@ pub const ALL: &[&str] = &[
     VISUAL,
     EDITOR,
     BROWSER,
+    CONTRIB_LANG,
+    LC_ALL,
+    LC_MESSAGES,
+    LANG,
 ];
 
 /// A snapshot of the variables in [`ALL`], taken once.

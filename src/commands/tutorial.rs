@@ -12,18 +12,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Practise a whole contribution on a local sandbox, step by step
+///
+/// It speaks English or Chinese: `--lang zh`, or CONTRIB_LANG / LANG=zh_CN.UTF-8.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The tutorial's language
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
-}
+pub struct Args {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    En,
-    Zh,
-}
+pub use crate::ui::Lang;
 
 /// The narration, from `templates/tutorial/`.
 pub fn catalog(lang: Lang) -> BTreeMap<String, String> {
@@ -67,10 +61,10 @@ impl Guide<'_> {
     }
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let guide = Guide {
         ctx,
-        text: catalog(args.lang),
+        text: catalog(ctx.ui.lang),
     };
     let temp = sandbox::temp_dir()?;
     let root = temp.path();

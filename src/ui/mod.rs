@@ -15,6 +15,46 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The language contrib speaks to the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `CONTRIB_LANG` (`en`, `zh`), else the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is
+    /// set: `zh…` means Chinese, anything else English.
+    pub fn from_env(contrib_lang: Option<&str>, locale: Option<&str>) -> Self {
+        let pick = |v: &str| {
+            if v.trim().to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        };
+        match (contrib_lang, locale) {
+            (Some(v), _) => pick(v),
+            (None, Some(l)) => pick(l),
+            (None, None) => Lang::En,
+        }
+    }
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::Lang;
+
+    #[test]
+    fn language_from_the_environment() {
+        assert_eq!(Lang::from_env(Some("zh"), Some("en_US.UTF-8")), Lang::Zh);
+        assert_eq!(Lang::from_env(Some("en"), Some("zh_CN.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_env(None, Some("zh_TW.UTF-8")), Lang::Zh);
+        assert_eq!(Lang::from_env(None, Some("C.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_env(None, None), Lang::En);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
     Quiet,
@@ -31,6 +71,7 @@ pub struct Ui {
     pub yes: bool,
     /// Prompts are allowed: a terminal on stdin and stderr, and no `--no-input`.
     pub interactive: bool,
+    pub lang: Lang,
     color_err: bool,
 }
 
@@ -61,6 +102,7 @@ impl Ui {
             yes,
             interactive,
             color_err: err,
+            lang: Lang::En,
         }
     }
 
@@ -72,6 +114,7 @@ impl Ui {
             yes: false,
             interactive: false,
             color_err: false,
+            lang: Lang::En,
         }
     }
 

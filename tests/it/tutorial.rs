@@ -34,6 +34,31 @@ fn the_whole_flow_in_english_and_chinese() {
 }
 
 #[test]
+fn the_language_comes_from_lang_or_the_locale() {
+    let mut env = TestEnv::new();
+    env.set("LANG", "zh_CN.UTF-8");
+    let out = env.run(&["tutorial", "--yes"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("» 欢迎！本教程"),
+        "LANG=zh_CN picks Chinese"
+    );
+    env.set("CONTRIB_LANG", "en");
+    assert!(
+        env.run(&["tutorial", "--yes"])
+            .stdout
+            .contains("» Welcome!"),
+        "CONTRIB_LANG wins over LANG"
+    );
+    assert!(
+        env.run(&["--lang", "zh", "tutorial", "--yes"])
+            .stdout
+            .contains("» 欢迎！"),
+        "--lang wins over both"
+    );
+}
+
+#[test]
 fn every_key_in_both_languages() {
     let en = catalog(Lang::En);
     let zh = catalog(Lang::Zh);
