@@ -175,7 +175,7 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
             crate::text::one_line(m.lines().next().unwrap_or(""))
         ))?;
     }
-    ctx.ui.out("Their authors and changes stay; their ids change, so a pushed branch needs a (safe) force push.")?;
+    ctx.ui.out("Their authors and changes stay; their ids change, so a branch you pushed is replaced on your fork at the next `contrib pr` (safely, with a lease).")?;
     if !ctx.ui.confirm("Rewrite them?", None, "--yes")? {
         ctx.ui.out("Nothing was changed.")?;
         return Ok(());

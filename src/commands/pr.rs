@@ -387,12 +387,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     wait_for_fork(ctx, &origin, &auth)?;
     ctx.ui
         .status("Pushing", format!("{branch} to origin ({fork})"));
-    let mut progress = ctx.ui.progress();
-    let pushed = transfer::push(&c.root, "origin", &branch, &auth, &mut |p| {
-        progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
-    });
-    progress.finish();
-    pushed?;
+    // Rewritten since the last push (sign-offs added, a rebase): the fork's branch is
+    // replaced, but only if it is still where we last saw it.
+    let tracking = format!("refs/remotes/origin/{branch}");
+    let rewritten =
+        work::rev(&c.root, &tracking).filter(|seen| !work::is_ancestor(&c.root, seen, "HEAD"));
+    if let Some(seen) = rewritten {
+        ctx.ui.status("Replacing", format!("{branch} on your fork: it was rewritten since you last pushed (safely: only if nobody else pushed)"));
+        transfer::push_with_lease(&c.root, "origin", &branch, &seen, &auth)?;
+    } else {
+        let mut progress = ctx.ui.progress();
+        let pushed = transfer::push(&c.root, "origin", &branch, &auth, &mut |p| {
+            progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
+        });
+        progress.finish();
+        pushed?;
+    }
 
     // Open it, or update the one that is open already.
     let gh = ctx.github(&endpoint, Some(found.token))?;

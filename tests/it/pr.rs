@@ -512,3 +512,58 @@ fn the_default_template_in_chinese_only_when_asked() {
         "{body}"
     );
 }
+
+#[test]
+fn a_branch_rewritten_after_pushing_is_replaced_with_a_lease() {
+    let env = TestEnv::with_sandbox();
+    env.run(&["start", "practice/hello-contrib#1"])
+        .expect_code(0);
+    let dir = env.work.join("hello-contrib");
+    // A commit without sign-off, pushed by hand…
+    std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
+    env.git(&dir, &["commit", "-q", "-am", "fix: typo"]);
+    env.run_in(&dir, &["pr", "--dry-run"], None);
+    let helper = format!(
+        "credential.helper=!'{}' auth git-credential",
+        env!("CARGO_BIN_EXE_contrib")
+    );
+    for _ in 0..200 {
+        if env
+            .command(
+                "git",
+                &[
+                    "-c",
+                    "credential.helper=",
+                    "-c",
+                    &helper,
+                    "push",
+                    "-q",
+                    "origin",
+                    "HEAD",
+                ],
+                &dir,
+            )
+            .output()
+            .unwrap()
+            .status
+            .success()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // …then signed off: the pull request replaces the fork's branch safely.
+    env.run_in(&dir, &["commit", "--fix-signoff", "--yes"], None)
+        .expect_code(0);
+    let out = pr(&env, &dir, &["--yes"]);
+    out.expect_code(0);
+    assert!(out.stderr.contains("Replacing"), "{}", out.stderr);
+    let branch = env.git(&dir, &["branch", "--show-current"]);
+    let refs = env.admin("GET", "refs/you/hello-contrib", Value::Null);
+    assert_eq!(
+        refs[format!("refs/heads/{branch}")],
+        env.git(&dir, &["rev-parse", "HEAD"])
+    );
+    let body = &pulls(&env, "practice/hello-contrib")[1];
+    assert_eq!(body["pull"]["head_ref"], branch.as_str());
+}

@@ -137,6 +137,43 @@ fn the_token_never_leaks() {
     );
     let clone_config = std::fs::read_to_string(clone.join(".git/config")).unwrap();
     assert!(clone_config.contains("[remote \"origin\"]") && !clone_config.contains(SECRET));
+    // The rest of the flow, inside the clone, success and failure paths.
+    let mut more = Vec::new();
+    std::fs::write(clone.join("README.md"), "more\n").unwrap();
+    for args in [
+        vec!["-v", "commit", "-a", "-m", "docs: more"],
+        vec!["-v", "commit", "--fix-signoff", "--yes"],
+        vec!["-v", "pr", "--yes"],
+        vec!["-v", "pr", "--yes", "--title", "fix: updated"],
+        vec!["-v", "pr", "--dry-run"],
+        vec!["-v", "pr", "--web"],
+        vec!["-v", "status"],
+        vec!["-v", "status", "--json"],
+        vec!["-v", "sync", "--push"],
+        vec!["-v", "find", "practice/hello-contrib", "--include-taken"],
+        vec!["-v", "find", "--limit", "3"],
+        vec!["-v", "claim", "practice/hello-contrib#9", "--yes"],
+        vec!["-v", "claim", "practice/hello-contrib#4", "--yes"],
+    ] {
+        more.push((args.join(" "), env.run_in(&clone, &args, None)));
+    }
+    assert!(
+        more[2].1.code == 0 && more[2].1.stdout.contains("Pull request #"),
+        "the pr went through: {:?}",
+        more[2].1
+    );
+    for (args, out) in &more {
+        assert!(
+            !out.stdout.contains(SECRET),
+            "token in stdout of `{args}`:\n{}",
+            out.stdout
+        );
+        assert!(
+            !out.stderr.contains(SECRET),
+            "token in stderr of `{args}`:\n{}",
+            out.stderr
+        );
+    }
     // Failure paths from GitHub: 401, 5xx, a cut connection, an exhausted rate limit.
     env.admin(
         "POST",
