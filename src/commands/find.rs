@@ -481,11 +481,13 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
     };
     let f = shown[i];
     let target = format!("{}#{}", f.repo, f.number);
-    if ctx.ui.confirm(
-        &format!("Post a comment on {target} saying you are working on it?"),
-        Some(true),
-        "--yes",
-    )? {
+    // Claiming a taken issue is rude to whoever has it: say so, and make "no" the default.
+    let question = if f.verdict.free {
+        format!("Post a comment on {target} saying you are working on it?")
+    } else {
+        format!("{target} is taken ({}). Claim it anyway?", f.verdict.reason)
+    };
+    if ctx.ui.confirm(&question, Some(f.verdict.free), "--yes")? {
         crate::commands::claim::run(
             ctx,
             crate::commands::claim::Args {

@@ -306,7 +306,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 None => default_title(&commits, &branch),
             }
         });
-    let mut title: String = title.trim().chars().take(72).collect();
+    let mut title: String = title.trim().to_string();
+    if title.chars().count() > 72 {
+        title = title.chars().take(72).collect();
+        ctx.ui.warn(format!(
+            "the title is cut to 72 characters, so it reads well in lists: \"{title}\""
+        ));
+    }
     let mut body = body;
     let mut draft = args.draft;
     if ctx.ui.interactive && !ctx.ui.yes && args.title.is_none() && !args.dry_run && !args.web {
