@@ -20,9 +20,13 @@ pub struct Args {
     /// Claim it even though somebody seems to have it
     #[arg(long)]
     pub force: bool,
+    /// The language of the comment (most projects expect English)
+    #[arg(long, value_enum, default_value_t = crate::commands::pr::PrLang::En)]
+    pub pr_lang: crate::commands::pr::PrLang,
 }
 
 const TEMPLATE: &str = include_str!("../../templates/claim.md");
+const TEMPLATE_ZH: &str = include_str!("../../templates/claim.zh.md");
 
 /// `/assign` when the project works that way (its CONTRIBUTING says so, or its issues use it).
 pub fn uses_slash_assign(contributing: Option<&str>, comments: &[String]) -> bool {
@@ -139,6 +143,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let message = match &args.message {
         Some(m) => m.trim().to_string(),
         None if uses_slash_assign(guide?.as_deref(), &others) => "/assign".to_string(),
+        None if args.pr_lang == crate::commands::pr::PrLang::Zh => TEMPLATE_ZH.trim().to_string(),
         None => TEMPLATE.trim().to_string(),
     };
     if message.is_empty() {

@@ -494,6 +494,7 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
                 target: target.clone(),
                 message: None,
                 force: !f.verdict.free,
+                pr_lang: crate::commands::pr::PrLang::En,
             },
         )?;
     }

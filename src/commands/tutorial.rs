@@ -150,6 +150,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             target: "practice/hello-contrib#1".into(),
             message: None,
             force: false,
+            pr_lang: commands::pr::PrLang::En,
         },
     )?;
     guide.say("claim_after", &[])?;

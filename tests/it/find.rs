@@ -413,3 +413,19 @@ fn quiet_keeps_the_results_and_drops_the_guidance() {
     assert!(!out.stdout.contains("Next:"), "{}", out.stdout);
     assert_eq!(out.stderr, "", "no status lines with -q");
 }
+
+#[test]
+fn claim_in_chinese_only_when_asked() {
+    let env = TestEnv::with_sandbox();
+    env.run(&[
+        "claim",
+        "practice/hello-contrib#9",
+        "--yes",
+        "--pr-lang",
+        "zh",
+    ])
+    .expect_code(0);
+    let posted = comments_by_you(&env, 9);
+    assert_eq!(posted.len(), 1);
+    assert!(posted[0].starts_with("你好！"), "{posted:?}");
+}
