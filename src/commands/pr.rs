@@ -290,6 +290,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             link_issue(filled, c.issue)
         }
     };
+    // The token and client, once: for the issue's title now, for pushing and opening later.
+    // A dry run or --web works without one.
+    let endpoint = ctx.endpoint()?;
+    let gh = match ctx.find_token(&endpoint) {
+        Some(f) => Some(ctx.github(&endpoint, Some(f.token))?),
+        None => None,
+    };
     let title = args
         .title
         .clone()
@@ -297,7 +304,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .or_else(|| tpl.front.title.clone().filter(|t| t.trim().len() > 6))
         .unwrap_or_else(|| {
             let issue_title = (commits.len() > 1)
-                .then(|| issue_title(ctx, up_owner, up_name, c.issue))
+                .then(|| issue_title(ctx, gh.as_ref()?, up_owner, up_name, c.issue?))
                 .flatten();
             match issue_title {
                 Some(t) => {
@@ -361,7 +368,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "draft": draft, "maintainer_can_modify": !args.no_maintainer_edit,
     });
 
-    let endpoint = ctx.endpoint()?;
     if args.dry_run {
         ctx.ui
             .out(format!("Would push {branch} to origin ({fork}) and send:"))?;
@@ -382,7 +388,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ctx.ui.status("Using", &template_name);
 
     // Push to the fork; a fork made moments ago may need a little longer.
-    let found = ctx.require_token(&endpoint)?;
+    let Some(gh) = &gh else {
+        return Err(crate::auth::no_token_error(&endpoint));
+    };
     let auth = crate::commands::start::git_auth(ctx, &endpoint);
     let origin = setup::remote_urls(&c.root)
         .and_then(|r| r.into_iter().find(|(n, _)| n == "origin").map(|(_, u)| u))
@@ -411,7 +419,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
 
     // Open it, or update the one that is open already.
-    let gh = ctx.github(&endpoint, Some(found.token))?;
     let existing = ctx.block_on(gh.pulls_for_head(up_owner, up_name, &head))??;
     let pr = if let Some(open) = existing.into_iter().next() {
         ctx.ui.out(format!(
@@ -673,11 +680,14 @@ fn ask_sections(ctx: &Ctx, tpl: &Template, answers: &mut Answers) -> Result<()> 
 }
 
 /// The issue's title, when it can be read (for the pull request's default title).
-fn issue_title(ctx: &Ctx, owner: &str, name: &str, issue: Option<u64>) -> Option<String> {
-    let endpoint = ctx.endpoint().ok()?;
-    let token = ctx.find_token(&endpoint)?.token;
-    let gh = ctx.github(&endpoint, Some(token)).ok()?;
-    let i = ctx.block_on(gh.issue(owner, name, issue?)).ok()?.ok()??;
+fn issue_title(
+    ctx: &Ctx,
+    gh: &crate::github::GitHub,
+    owner: &str,
+    name: &str,
+    issue: u64,
+) -> Option<String> {
+    let i = ctx.block_on(gh.issue(owner, name, issue)).ok()?.ok()??;
     Some(crate::text::one_line(&i.title))
 }
 

@@ -359,15 +359,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let fork_result = if own {
         None
     } else {
-        ctx.ui.status(
-            "Forking",
-            format!(
-                "{} to {}",
-                upstream.full_name,
-                args.org.as_deref().unwrap_or(&me.user.login)
-            ),
-        );
-        Some(ctx.block_on(fork(&gh, &upstream, &me.user.login, &args)))
+        let result = ctx.block_on(fork(&gh, &upstream, &me.user.login, &args));
+        // Say what happened: a new fork, or the one you already had.
+        if let Ok(Ok(f)) = &result {
+            let (verb, what) = if f.created {
+                (
+                    "Forked",
+                    format!("{} to {}", upstream.full_name, f.repo.full_name),
+                )
+            } else {
+                ("Using", format!("your fork {}", f.repo.full_name))
+            };
+            ctx.ui.status(verb, what);
+        }
+        Some(result)
     };
     let cloned = clone_job.map(|h| {
         h.join()

@@ -121,6 +121,16 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         sb.control("maintainer", &b)
     };
 
+    // What `contrib status` says, run in the clone.
+    let status = || {
+        commands::status::run(
+            &in_clone,
+            commands::status::Args {
+                watch: false,
+                interval: 15,
+            },
+        )
+    };
     guide.say("intro", &[])?;
     guide.pause()?;
     guide.say("find_before", &[])?;
@@ -191,13 +201,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     maintainer(
         json!({"action": "review", "number": number, "state": "CHANGES_REQUESTED", "body": "Thanks! Could you add a test for the greeting?", "path": "tests/test_hello.py", "line": 8}),
     )?;
-    commands::status::run(
-        &in_clone,
-        commands::status::Args {
-            watch: false,
-            interval: 15,
-        },
-    )?;
+    status()?;
     guide.pause()?;
 
     guide.say("fix_before", &[])?;
@@ -233,13 +237,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     maintainer(
         json!({"action": "check_run", "number": number, "name": "tests", "status": "completed", "conclusion": "action_required"}),
     )?;
-    commands::status::run(
-        &in_clone,
-        commands::status::Args {
-            watch: false,
-            interval: 15,
-        },
-    )?;
+    status()?;
     maintainer(
         json!({"action": "review", "number": number, "state": "APPROVED", "body": "Looks good, thank you!"}),
     )?;
@@ -249,25 +247,13 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     maintainer(
         json!({"action": "status", "number": number, "context": "DCO", "state": "success"}),
     )?;
-    commands::status::run(
-        &in_clone,
-        commands::status::Args {
-            watch: false,
-            interval: 15,
-        },
-    )?;
+    status()?;
     guide.say("checks_after", &[])?;
     guide.pause()?;
 
     maintainer(json!({"action": "merge", "number": number}))?;
     guide.say("merged", &[])?;
-    commands::status::run(
-        &in_clone,
-        commands::status::Args {
-            watch: false,
-            interval: 15,
-        },
-    )?;
+    status()?;
     verify(&sb)?;
     guide.say("outro", &[])?;
     Ok(())
@@ -387,7 +373,7 @@ fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
 
 /// Every step really happened: the sandbox's own state says so.
 fn verify(sb: &Sandbox) -> Result<()> {
-    let state = sandbox_state(sb)?;
+    let state = sb.state()?;
     let repo = &state["repos"]["practice/hello-contrib"];
     let pr = repo["issues"]
         .as_array()
@@ -408,21 +394,4 @@ fn verify(sb: &Sandbox) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn sandbox_state(sb: &Sandbox) -> Result<Value> {
-    use std::io::{Read, Write};
-    let fail = |e: std::io::Error| Error::bug("the sandbox did not answer").cause(e.to_string());
-    let mut stream = std::net::TcpStream::connect(sb.addr).map_err(fail)?;
-    write!(
-        stream,
-        "GET /_sandbox/state HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        sb.addr
-    )
-    .map_err(fail)?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).map_err(fail)?;
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    serde_json::from_str(body)
-        .map_err(|e| Error::bug("the sandbox's state is not JSON").cause(e.to_string()))
 }

@@ -130,21 +130,46 @@ impl Sandbox {
     }
 
     /// A sandbox control (`POST /_sandbox/PATH`), e.g. a maintainer's review in the
-    /// tutorial. A plain HTTP/1.1 request to ourselves on 127.0.0.1.
+    /// tutorial.
     pub fn control(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
+        self.request("POST", path, Some(body))
+    }
+
+    /// The whole state (`GET /_sandbox/state`), for checks.
+    pub fn state(&self) -> Result<serde_json::Value> {
+        self.request("GET", "state", None)
+    }
+
+    /// A plain HTTP/1.1 request to ourselves on 127.0.0.1, under `/_sandbox/`.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value> {
         use std::io::{Read, Write};
         let fail =
             |e: std::io::Error| Error::bug("the sandbox did not answer").cause(e.to_string());
-        let body = body.to_string();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
         let mut stream = std::net::TcpStream::connect(self.addr).map_err(fail)?;
-        write!(stream, "POST /_sandbox/{path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", self.addr, body.len()).map_err(fail)?;
+        write!(
+            stream,
+            "{method} /_sandbox/{path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .map_err(fail)?;
         let mut answer = String::new();
         stream.read_to_string(&mut answer).map_err(fail)?;
         let (head, rest) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
         if !head.starts_with("HTTP/1.1 200") {
-            return Err(Error::bug(format!("the sandbox refused {path}")).cause(rest.to_string()));
+            return Err(
+                Error::bug(format!("the sandbox refused {method} {path}")).cause(rest.to_string())
+            );
         }
-        Ok(serde_json::from_str(rest).unwrap_or(serde_json::Value::Null))
+        serde_json::from_str(rest).map_err(|e| {
+            Error::bug(format!("the sandbox's answer to {path} is not JSON")).cause(e.to_string())
+        })
     }
 }
 

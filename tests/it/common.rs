@@ -264,6 +264,29 @@ impl TestEnv {
         );
     }
 
+    /// Waits until a fork's git repository answers (GitHub makes forks in the background).
+    pub fn wait_for_fork(&self, full_name: &str) {
+        let refs = format!("/{full_name}.git/info/refs?service=git-upload-pack");
+        for _ in 0..400 {
+            if http(self.sandbox().addr, "GET", &refs, &[], None).0 == 200 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the fork {full_name} did not appear");
+    }
+
+    /// git with contrib as its only credential helper, as `contrib pr` pushes.
+    pub fn push_with_helper(&self, dir: &Path, args: &[&str]) -> std::process::Output {
+        let helper = format!(
+            "credential.helper=!'{}' auth git-credential",
+            env!("CARGO_BIN_EXE_contrib")
+        );
+        let mut all = vec!["-c", "credential.helper=", "-c", helper.as_str()];
+        all.extend_from_slice(args);
+        self.command("git", &all, dir).output().expect("git runs")
+    }
+
     /// The sandbox's whole state.
     pub fn state(&self) -> serde_json::Value {
         self.admin("GET", "state", serde_json::Value::Null)

@@ -30,6 +30,23 @@ fn pr(env: &TestEnv, dir: &Path, args: &[&str]) -> crate::common::Output {
     env.run_in(dir, &all, None)
 }
 
+/// A project with no pull-request template, started on the branch `tweak`.
+fn plain_project(env: &TestEnv) {
+    let src = env.base().join("plain-src");
+    std::fs::create_dir_all(&src).unwrap();
+    env.git(&src, &["init", "-q", "-b", "main"]);
+    std::fs::write(src.join("README.md"), "# plain\n").unwrap();
+    env.git(&src, &["add", "README.md"]);
+    env.git(&src, &["commit", "-q", "-m", "start"]);
+    env.admin(
+        "POST",
+        "repos",
+        json!({"owner": "plain", "name": "proj", "from": src.to_str().unwrap()}),
+    );
+    env.run(&["start", "plain/proj", "--branch", "tweak"])
+        .expect_code(0);
+}
+
 const TEMPLATE: &str =
     include_str!("../../src/sandbox/seed/hello-contrib/.github/PULL_REQUEST_TEMPLATE.md");
 
@@ -412,19 +429,7 @@ fn a_folder_of_templates_needs_a_choice() {
 #[test]
 fn a_project_without_a_template_gets_the_default_one() {
     let env = TestEnv::with_sandbox();
-    let src = env.base().join("plain-src");
-    std::fs::create_dir_all(&src).unwrap();
-    env.git(&src, &["init", "-q", "-b", "main"]);
-    std::fs::write(src.join("README.md"), "# plain\n").unwrap();
-    env.git(&src, &["add", "README.md"]);
-    env.git(&src, &["commit", "-q", "-m", "start"]);
-    env.admin(
-        "POST",
-        "repos",
-        json!({"owner": "plain", "name": "proj", "from": src.to_str().unwrap()}),
-    );
-    env.run(&["start", "plain/proj", "--branch", "tweak"])
-        .expect_code(0);
+    plain_project(&env);
     let dir = env.work.join("proj");
     std::fs::write(dir.join("README.md"), "# plain\n\nMore.\n").unwrap();
     env.run_in(
@@ -485,19 +490,7 @@ fn web_opens_the_filled_page_in_the_browser() {
 #[test]
 fn the_default_template_in_chinese_only_when_asked() {
     let env = TestEnv::with_sandbox();
-    let src = env.base().join("plain-src");
-    std::fs::create_dir_all(&src).unwrap();
-    env.git(&src, &["init", "-q", "-b", "main"]);
-    std::fs::write(src.join("README.md"), "# plain\n").unwrap();
-    env.git(&src, &["add", "README.md"]);
-    env.git(&src, &["commit", "-q", "-m", "start"]);
-    env.admin(
-        "POST",
-        "repos",
-        json!({"owner": "plain", "name": "proj", "from": src.to_str().unwrap()}),
-    );
-    env.run(&["start", "plain/proj", "--branch", "tweak"])
-        .expect_code(0);
+    plain_project(&env);
     let dir = env.work.join("proj");
     std::fs::write(dir.join("README.md"), "# plain\n\nMore.\n").unwrap();
     env.run_in(&dir, &["commit", "-a", "-m", "Say more"], None)
@@ -522,36 +515,12 @@ fn a_branch_rewritten_after_pushing_is_replaced_with_a_lease() {
     // A commit without sign-off, pushed by hand…
     std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
     env.git(&dir, &["commit", "-q", "-am", "fix: typo"]);
-    env.run_in(&dir, &["pr", "--dry-run"], None);
-    let helper = format!(
-        "credential.helper=!'{}' auth git-credential",
-        env!("CARGO_BIN_EXE_contrib")
-    );
-    for _ in 0..200 {
-        if env
-            .command(
-                "git",
-                &[
-                    "-c",
-                    "credential.helper=",
-                    "-c",
-                    &helper,
-                    "push",
-                    "-q",
-                    "origin",
-                    "HEAD",
-                ],
-                &dir,
-            )
-            .output()
-            .unwrap()
+    env.wait_for_fork("you/hello-contrib");
+    assert!(
+        env.push_with_helper(&dir, &["push", "-q", "origin", "HEAD"])
             .status
             .success()
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    );
     // …then signed off: the pull request replaces the fork's branch safely.
     env.run_in(&dir, &["commit", "--fix-signoff", "--yes"], None)
         .expect_code(0);

@@ -311,23 +311,7 @@ fn merge_upstream_fast_forwards_or_reports_a_conflict() {
         Some(json!({"branch": "main"})),
         422,
     );
-    // Wait for the fork's git repository.
-    let mut ready = false;
-    for _ in 0..100 {
-        let (s, _, _) = http_full(
-            addr,
-            "GET",
-            "/you/hello-contrib.git/info/refs?service=git-upload-pack",
-            &[],
-            None,
-        );
-        if s == 200 {
-            ready = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(ready);
+    env.wait_for_fork("you/hello-contrib");
     let up_to_date = you.ok(
         "POST",
         "/repos/you/hello-contrib/merge-upstream",
@@ -646,19 +630,8 @@ fn push_branch(env: &TestEnv, branch: &str, change: bool) {
         );
     }
     let url = format!("http://you:{token}@{addr}/you/hello-contrib.git");
-    for _ in 0..100 {
-        if env
-            .command("git", &["push", "-q", &url, branch], &work)
-            .output()
-            .unwrap()
-            .status
-            .success()
-        {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("could not push {branch}");
+    env.wait_for_fork("you/hello-contrib");
+    env.git(&work, &["push", "-q", &url, branch]);
 }
 
 #[test]

@@ -56,18 +56,13 @@ fn git_clone_fetch_and_push_with_the_git_cli() {
         env.state()["repos"]["you/hello-contrib"]["parent"],
         "practice/hello-contrib"
     );
-    let mut ok = false;
-    for _ in 0..100 {
-        if push(&format!("http://x:{token}@{addr}/you/hello-contrib.git"))
-            .status
-            .success()
-        {
-            ok = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(ok, "push to your own fork");
+    env.wait_for_fork("you/hello-contrib");
+    let pushed = push(&format!("http://x:{token}@{addr}/you/hello-contrib.git"));
+    assert!(
+        pushed.status.success(),
+        "push to your own fork: {}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
     let heads = env.git(
         &clone,
         &[

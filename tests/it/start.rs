@@ -115,7 +115,10 @@ fn plain_words_at_the_end() {
         "{text}"
     );
     assert!(
-        out.stderr.contains("Cloning") && out.stderr.contains("Forking"),
+        out.stderr.contains("Cloning")
+            && out
+                .stderr
+                .contains("Forked practice/hello-contrib to you/hello-contrib"),
         "{}",
         out.stderr
     );
@@ -322,7 +325,7 @@ fn adopt_a_clone_of_the_fork() {
         &env.work,
         &["practice/hello-contrib#1", "--dir", "first"],
     );
-    wait_for_fork(&env, "you/hello-contrib");
+    env.wait_for_fork("you/hello-contrib");
     git(
         &env,
         &env.work,
@@ -396,34 +399,6 @@ fn running_it_again_switches_to_the_branch_and_keeps_work() {
     );
 }
 
-fn wait_for_fork(env: &TestEnv, full_name: &str) {
-    for _ in 0..400 {
-        let (s, _) = crate::common::http(
-            env.sandbox().addr,
-            "GET",
-            &format!("/{full_name}.git/info/refs?service=git-upload-pack"),
-            &[],
-            None,
-        );
-        if s == 200 {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("the fork {full_name} did not appear");
-}
-
-/// git with contrib as its credential helper, as `contrib pr` will push.
-fn push_with_helper(env: &TestEnv, dir: &Path, args: &[&str]) -> std::process::Output {
-    let helper = format!(
-        "credential.helper=!'{}' auth git-credential",
-        env!("CARGO_BIN_EXE_contrib")
-    );
-    let mut all = vec!["-c", "credential.helper=", "-c", helper.as_str()];
-    all.extend_from_slice(args);
-    env.command("git", &all, dir).output().unwrap()
-}
-
 #[test]
 fn the_fork_may_come_after_the_clone_and_the_push_still_works() {
     // A generous delay: on a busy machine start must still finish well before it.
@@ -442,8 +417,8 @@ fn the_fork_may_come_after_the_clone_and_the_push_still_works() {
     let dir = env.work.join("hello-contrib");
     std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
     git(&env, &dir, &["commit", "-q", "-am", "fix: typo"]);
-    wait_for_fork(&env, "you/hello-contrib");
-    let pushed = push_with_helper(&env, &dir, &["push", "-q", "origin", "HEAD"]);
+    env.wait_for_fork("you/hello-contrib");
+    let pushed = env.push_with_helper(&dir, &["push", "-q", "origin", "HEAD"]);
     assert!(
         pushed.status.success(),
         "{}",

@@ -274,20 +274,7 @@ fn fork_default_updates_the_forks_main_on_github() {
     let env = TestEnv::with_sandbox();
     let dir = prepared(&env);
     // Let the fork's repository appear, then move upstream on.
-    for _ in 0..200 {
-        if crate::common::http(
-            env.sandbox().addr,
-            "GET",
-            "/you/hello-contrib.git/info/refs?service=git-upload-pack",
-            &[],
-            None,
-        )
-        .0 == 200
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    env.wait_for_fork("you/hello-contrib");
     upstream_moves(&env, "NEWS", "news\n");
     let out = sync(&env, &dir, &["--fork-default"]);
     out.expect_code(0);
