@@ -299,22 +299,15 @@ fn add_user(app: &Arc<App>, body: &Value) -> Response {
     };
     let name = body.get("name").and_then(Value::as_str).map(String::from);
     s.add_account(login, kind, name);
-    if let Some(members) = body.get("members").and_then(Value::as_array)
+    if body.get("members").is_some()
         && let Some(acc) = s.users.get_mut(&login.to_ascii_lowercase())
     {
-        acc.members = members
-            .iter()
-            .filter_map(|m| m.as_str().map(String::from))
-            .collect();
+        acc.members = super::state::strings(body.get("members"));
     }
     if let Some(token) = body.get("token").and_then(Value::as_str) {
         let scopes = match body.get("scopes") {
             Some(Value::Null) => None,
-            Some(Value::Array(a)) => Some(
-                a.iter()
-                    .filter_map(|s| s.as_str().map(String::from))
-                    .collect(),
-            ),
+            Some(v @ Value::Array(_)) => Some(super::state::strings(Some(v))),
             _ => Some(vec!["repo".to_string(), "read:org".to_string()]),
         };
         s.tokens.insert(
@@ -364,31 +357,18 @@ fn maintainer(app: &Arc<App>, body: &Value) -> Response {
             // Many plain issues at once (search caps, pagination).
             let count = body.get("count").and_then(Value::as_u64).unwrap_or(1);
             let title = get("title").unwrap_or_else(|| "Issue".into());
-            let labels: Vec<String> = body
-                .get("labels")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let labels = super::state::strings(body.get("labels"));
             let first = repo.next_number();
             for k in 0..count {
                 repo.issues.push(super::state::Issue {
-                    id: id * 100_000 + k,
-                    number: first + k,
-                    title: format!("{title} {}", k + 1),
-                    body: None,
-                    user: user.clone(),
                     labels: labels.clone(),
-                    assignees: vec![],
-                    state: "open".into(),
-                    state_reason: None,
-                    created_at: now,
-                    updated_at: now,
-                    closed_at: None,
-                    pull: None,
+                    ..super::state::Issue::new(
+                        id * 100_000 + k,
+                        first + k,
+                        format!("{title} {}", k + 1),
+                        user.clone(),
+                        now,
+                    )
                 });
             }
             Ok(json!({"created": count}))

@@ -677,17 +677,7 @@ fn add_assignees(app: &App, req: &Req, owner: &str, name: &str, n: &str) -> Repl
     let Ok(number) = n.parse::<u64>() else {
         return Reply::not_found();
     };
-    let wanted: Vec<String> = req
-        .body
-        .as_ref()
-        .and_then(|b| b.get("assignees"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let wanted = state::strings(req.body.as_ref().and_then(|b| b.get("assignees")));
     let mut s = app.state();
     let may_assign = s.can_write(&login, owner);
     let r = s.repo_mut(owner, name).expect("checked by caller");

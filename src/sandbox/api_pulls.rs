@@ -383,18 +383,7 @@ fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
     let id = s.new_id();
     let r = s.repo_mut(owner, name).expect("checked by caller");
     r.issues.push(Issue {
-        id,
-        number,
-        title,
         body,
-        user: login,
-        labels: vec![],
-        assignees: vec![],
-        state: "open".into(),
-        state_reason: None,
-        created_at: now,
-        updated_at: now,
-        closed_at: None,
         pull: Some(Pull {
             head_repo: head_repo.key(),
             head_ref: head_branch,
@@ -409,6 +398,7 @@ fn create_pull(app: &App, req: &Req, owner: &str, name: &str) -> Reply {
             reviews: vec![],
             review_comments: vec![],
         }),
+        ..Issue::new(id, number, title, login, now)
     });
     let k = r.key();
     app.save(&s);

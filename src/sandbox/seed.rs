@@ -236,25 +236,19 @@ pub fn practice(root: &Path) -> Result<State> {
                 });
             }
             let id = s.new_id();
-            repo.issues.push(Issue {
-                id,
-                number,
-                title: i.title,
+            let mut issue = Issue {
                 body: i.body,
-                user: i.user,
                 labels: i.labels,
                 assignees: i.assignees,
-                state: if closed {
-                    "closed".into()
-                } else {
-                    "open".into()
-                },
-                state_reason: closed.then(|| "completed".into()),
-                created_at,
                 updated_at,
-                closed_at: closed.then_some(updated_at),
-                pull: None,
-            });
+                ..Issue::new(id, number, i.title, i.user, created_at)
+            };
+            if closed {
+                issue.state = "closed".into();
+                issue.state_reason = Some("completed".into());
+                issue.closed_at = Some(updated_at);
+            }
+            repo.issues.push(issue);
         }
         for p in r.pulls {
             let number = repo.next_number();
@@ -267,18 +261,7 @@ pub fn practice(root: &Path) -> Result<State> {
             let at = now - Duration::days(p.age_days);
             let id = s.new_id();
             repo.issues.push(Issue {
-                id,
-                number,
-                title: p.title,
                 body: p.body,
-                user: p.user,
-                labels: vec![],
-                assignees: vec![],
-                state: "open".into(),
-                state_reason: None,
-                created_at: at,
-                updated_at: at,
-                closed_at: None,
                 pull: Some(Pull {
                     head_repo: repo.key(),
                     head_ref: p.head,
@@ -293,6 +276,7 @@ pub fn practice(root: &Path) -> Result<State> {
                     reviews: vec![],
                     review_comments: vec![],
                 }),
+                ..Issue::new(id, number, p.title, p.user, at)
             });
         }
         s.repos.insert(repo.key(), repo);

@@ -160,6 +160,44 @@ pub struct Issue {
     pub pull: Option<Pull>,
 }
 
+impl Issue {
+    /// An open issue with no labels, assignees or body; a pull request once `pull` is set.
+    pub fn new(
+        id: u64,
+        number: u64,
+        title: impl Into<String>,
+        user: impl Into<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            number,
+            title: title.into(),
+            body: None,
+            user: user.into(),
+            labels: vec![],
+            assignees: vec![],
+            state: "open".into(),
+            state_reason: None,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+            pull: None,
+        }
+    }
+}
+
+/// The strings of a JSON array (other items skipped); empty when it is not an array.
+pub fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pull {
     /// Key of the repository the head branch lives in.
