@@ -10,6 +10,7 @@
 use crate::env::{self, Env};
 use crate::error::Error;
 use crate::host::Endpoint;
+use crate::t;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -47,10 +48,18 @@ pub enum Source {
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::EnvVar(name) => write!(f, "the {name} environment variable"),
-            Source::GhHosts(path) => write!(f, "the GitHub CLI's login ({})", path.display()),
-            Source::Stored(path) => write!(f, "contrib's stored token ({})", path.display()),
-            Source::GitCredential => f.write_str("git's credential helper"),
+            Source::EnvVar(name) => write!(f, "{}", t!("auth.environment_variable", name = name)),
+            Source::GhHosts(path) => write!(
+                f,
+                "{}",
+                t!("auth.github_cli_s_login", path = path.display())
+            ),
+            Source::Stored(path) => write!(
+                f,
+                "{}",
+                t!("auth.contrib_s_stored_token", path = path.display())
+            ),
+            Source::GitCredential => f.write_str(&t!("auth.git_s_credential_helper")),
         }
     }
 }
@@ -113,11 +122,9 @@ pub fn no_token_error(endpoint: &Endpoint) -> Error {
         (env::GH_TOKEN, env::GITHUB_TOKEN)
     };
     let new_token = format!("{}settings/tokens", endpoint.web);
-    Error::failed(format!("no GitHub token found for {}", endpoint.host))
-        .hint(format!(
-            "create a token with the 'public_repo' scope at {new_token}, then run: contrib auth login"
-        ))
-        .hint(format!("or set {a} (or {b}), or log in with the GitHub CLI: gh auth login"))
+    Error::failed(t!("auth.no_github_token_found", host = endpoint.host))
+        .hint(t!("auth.create_token_public_repo", new_token = new_token))
+        .hint(t!("auth.set_log_github_cli", a = a, b = b))
 }
 
 /// The GitHub CLI's `hosts.yml`, the parts we read.
@@ -275,7 +282,7 @@ impl Scopes {
 impl fmt::Display for Scopes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            None => f.write_str("not reported (fine-grained token)"),
+            None => f.write_str(&t!("auth.not_reported_fine_grained")),
             Some(list) if list.is_empty() => f.write_str("none"),
             Some(list) => f.write_str(&list.join(", ")),
         }

@@ -1,5 +1,6 @@
 //! What a pull request's checks mean, in plain words, and what to do next. Pure.
 
+use crate::t;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -48,19 +49,17 @@ pub fn explain(name: &str, group: Group, url: Option<&str>) -> Option<String> {
     let n = name.to_lowercase();
     match group {
         Group::Passed | Group::Running => None,
-        Group::WaitingForMaintainer => Some(
-            "CI waits for a maintainer to approve running it, as GitHub does for first-time contributors: nothing to do but wait".into(),
-        ),
+        Group::WaitingForMaintainer => Some(t!("checks.ci_waits_maintainer_approve").into()),
         Group::Failed if n.contains("dco") || n.contains("sign") => {
-            Some("a commit lacks its Signed-off-by line: run `contrib commit --fix-signoff`, then `contrib sync --push`".into())
+            Some(t!("checks.commit_lacks_signed_off").into())
         }
         Group::Failed if n.contains("cla") || n.contains("license/cla") => Some(match url {
-            Some(u) => format!("the project needs you to sign its Contributor License Agreement: {u}"),
-            None => "the project needs you to sign its Contributor License Agreement: follow the bot's link on the pull request".into(),
+            Some(u) => t!("checks.project_needs_sign_contributor", u = u).to_string(),
+            None => t!("checks.project_needs_sign_contributor_2").into(),
         }),
         Group::Failed => Some(match url {
-            Some(u) => format!("it failed: read why at {u}, fix it, commit, and push again"),
-            None => "it failed: read why on the pull request page, fix it, commit, and push again".into(),
+            Some(u) => t!("checks.failed_read_why_fix", u = u).to_string(),
+            None => t!("checks.failed_read_why_pull").into(),
         }),
     }
 }

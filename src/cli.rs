@@ -8,6 +8,7 @@ use crate::env::{self, Env};
 use crate::error::{Error, Kind, Result};
 use crate::github::{self, GitHub};
 use crate::host::Endpoint;
+use crate::t;
 use crate::ui::{ColorChoice, Ui, Verbosity};
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
@@ -95,7 +96,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
                 | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(()),
                 _ => Err(Error {
                     silent: true,
-                    ..Error::usage("invalid arguments")
+                    ..Error::usage(t!("cli.invalid_arguments"))
                 }),
             };
         }
@@ -157,9 +158,9 @@ impl Ctx {
         ui.lang = global
             .lang
             .unwrap_or_else(|| crate::ui::Lang::from_env(env.get(env::CONTRIB_LANG), locale));
-        let cwd = std::env::current_dir().map_err(|e| {
-            Error::failed("could not read the current directory").cause(e.to_string())
-        })?;
+        crate::i18n::set(ui.lang);
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::failed(t!("cli.could_not_read_current")).cause(e.to_string()))?;
         Ok(Self {
             global,
             env,
@@ -197,12 +198,16 @@ impl Ctx {
             return Endpoint::from_host(host);
         }
         if let Some(url) = self.env.get(env::CONTRIB_API_URL) {
-            return Endpoint::from_api_url(url)
-                .map_err(|e| e.context(format!("{} is set to a bad value", env::CONTRIB_API_URL)));
+            return Endpoint::from_api_url(url).map_err(|e| {
+                e.context(t!(
+                    "cli.set_bad_value",
+                    CONTRIB_API_URL = env::CONTRIB_API_URL
+                ))
+            });
         }
         if let Some(host) = self.env.get(env::GH_HOST) {
             return Endpoint::from_host(host)
-                .map_err(|e| e.context(format!("{} is set to a bad value", env::GH_HOST)));
+                .map_err(|e| e.context(t!("cli.set_bad_value_2", GH_HOST = env::GH_HOST)));
         }
         Ok(Endpoint::github_com())
     }
@@ -256,7 +261,7 @@ impl Ctx {
             .enable_all()
             .build()
             .map_err(|e| {
-                Error::new(Kind::Bug, "could not start the async runtime").cause(e.to_string())
+                Error::new(Kind::Bug, t!("cli.could_not_start_async")).cause(e.to_string())
             })?;
         Ok(self.runtime.get_or_init(|| rt))
     }

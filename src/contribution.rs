@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::git::{setup, work};
 use crate::rules::{self, Rules};
+use crate::t;
 use std::path::{Path, PathBuf};
 
 pub struct Contribution {
@@ -19,14 +20,14 @@ pub struct Contribution {
 impl Contribution {
     pub fn here(dir: &Path) -> Result<Self> {
         let root = work::root(dir).ok_or_else(|| {
-            Error::failed("this is not a git repository")
-                .hint("go to your clone, or make one with `contrib start OWNER/REPO#N`")
+            Error::failed(t!("contribution.not_git_repository"))
+                .hint(t!("contribution.go_clone_make_one"))
         })?;
         let get = |k: &str| setup::recorded(&root, k);
         Ok(Self {
             upstream: get("upstream"),
             fork: get("fork"),
-            base: get("base").unwrap_or_else(|| "main".into()),
+            base: get("base").unwrap_or_else(|| t!("contribution.main").into()),
             issue: get("issue").and_then(|n| n.parse().ok()),
             branch: work::current_branch(&root),
             root,
@@ -50,8 +51,11 @@ impl Contribution {
         if work::rev(&self.root, &base).is_some() {
             return Ok(base);
         }
-        Err(Error::failed(format!("contrib cannot tell where your branch started: this clone has no upstream/{} branch", self.base))
-            .hint("run `git fetch upstream` if the remote exists, or `contrib start OWNER/REPO` here once to set the clone up"))
+        Err(Error::failed(t!(
+            "contribution.contrib_cannot_tell_where",
+            base = self.base
+        ))
+        .hint(t!("contribution.run_git_fetch_upstream")))
     }
 
     /// The `upstream` remote must exist for syncing and pushing.
@@ -61,12 +65,8 @@ impl Contribution {
         if has {
             Ok(())
         } else {
-            Err(Error::failed(
-                "this clone has no 'upstream' remote (the project you contribute to)",
-            )
-            .hint(
-                "run `contrib start OWNER/REPO` here once: it adds the remote and keeps your work",
-            ))
+            Err(Error::failed(t!("contribution.clone_has_no_upstream"))
+                .hint(t!("contribution.run_contrib_start_owner")))
         }
     }
 

@@ -3,6 +3,7 @@
 //! Printed as `error: …`, then `caused by: …` lines, then `hint: …` lines (see
 //! [`crate::ui`]). The kind decides the exit code.
 
+use crate::t;
 use std::fmt;
 
 /// Why a command failed; decides the exit code (documented in README.md).
@@ -87,7 +88,7 @@ impl Error {
     /// An I/O error: a broken pipe is its own kind so `main` can stay quiet.
     pub fn io(what: impl Into<String>, err: &std::io::Error) -> Self {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
-            return Self::new(Kind::BrokenPipe, "broken pipe");
+            return Self::new(Kind::BrokenPipe, t!("error.broken_pipe"));
         }
         Self::failed(what).cause(err.to_string())
     }

@@ -2,6 +2,7 @@
 //! `--api-url` and the environment. Pure; no I/O.
 
 use crate::error::{Error, Result};
+use crate::t;
 use url::Url;
 
 pub const GITHUB_COM: &str = "github.com";
@@ -27,8 +28,8 @@ impl Endpoint {
             .or_else(|| host.strip_prefix("http://"))
             .unwrap_or(host);
         if bare.is_empty() || bare.contains('/') || bare.contains(char::is_whitespace) {
-            return Err(Error::usage(format!("invalid host '{host}'"))
-                .hint("give a host name such as github.com or github.example.com"));
+            return Err(Error::usage(t!("host.invalid_host", host = host))
+                .hint(t!("host.give_host_name_such")));
         }
         let bare = bare.to_ascii_lowercase();
         let (api, web) = if bare == GITHUB_COM || bare == "api.github.com" {
@@ -41,9 +42,9 @@ impl Endpoint {
         };
         let parse = |s: &str| {
             Url::parse(s).map_err(|e| {
-                Error::usage(format!("invalid host '{host}'"))
+                Error::usage(t!("host.invalid_host", host = host))
                     .cause(e.to_string())
-                    .hint("give a host name such as github.com or github.example.com")
+                    .hint(t!("host.give_host_name_such"))
             })
         };
         let api = parse(&api)?;
@@ -59,27 +60,26 @@ impl Endpoint {
     /// ends in `/api/v3` is Enterprise-shaped (also the sandbox): git lives at its root.
     pub fn from_api_url(raw: &str) -> Result<Self> {
         let bad = |why: String| {
-            Error::usage(format!("invalid API URL '{raw}'"))
+            Error::usage(t!("host.invalid_api_url", raw = raw))
                 .cause(why)
-                .hint("use a full URL such as https://github.example.com/api/v3 or http://127.0.0.1:8080/api/v3")
+                .hint(t!("host.use_full_url_such"))
         };
         let api = Url::parse(raw.trim()).map_err(|e| bad(e.to_string()))?;
         if !matches!(api.scheme(), "http" | "https") {
-            return Err(bad(format!(
-                "the scheme must be http or https, not '{}'",
-                api.scheme()
-            )));
+            return Err(bad(t!(
+                "host.scheme_must_http_https",
+                scheme = api.scheme()
+            )
+            .to_string()));
         }
         if api.host_str().is_none_or(str::is_empty) {
-            return Err(bad("it has no host".into()));
+            return Err(bad(t!("host.has_no_host").into()));
         }
         if !api.username().is_empty() || api.password().is_some() {
-            return Err(bad(
-                "it must not carry credentials; contrib sends the token itself".into(),
-            ));
+            return Err(bad(t!("host.must_not_carry_credentials").into()));
         }
         if api.query().is_some() || api.fragment().is_some() {
-            return Err(bad("it must not have a query or fragment".into()));
+            return Err(bad(t!("host.must_not_have_query").into()));
         }
         let mut api = api;
         let path = api.path().trim_end_matches('/').to_string();

@@ -30,6 +30,7 @@ pub mod find;
 pub mod git;
 pub mod github;
 pub mod host;
+pub mod i18n;
 pub mod message;
 pub mod rules;
 pub mod sandbox;
@@ -40,6 +41,9 @@ pub mod template;
 pub mod text;
 pub mod ui;
 
+// The message catalogs (see `i18n`); rust-i18n's lookup functions must sit at the crate root.
+rust_i18n::i18n!("locales", fallback = "en");
+
 /// A panic is a bug: say so plainly, without a backtrace (even with `RUST_BACKTRACE=1`),
 /// and exit 101.
 pub fn install_panic_hook() {
@@ -49,14 +53,15 @@ pub fn install_panic_hook() {
         } else if let Some(s) = info.payload().downcast_ref::<String>() {
             s.clone()
         } else {
-            "unknown panic".to_string()
+            t!("lib.unknown_panic").to_string()
         };
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: contrib hit a bug (this is not your fault)");
-        eprintln!("caused by: {}{place}", text::strip_control(&what));
-        eprintln!("hint: please report it, with the command you ran, to the contrib issue tracker");
+        eprintln!("{} {}", t!("ui.label.error"), t!("lib.bug"));
+        let what = text::strip_control(&what);
+        eprintln!("{} {what}{place}", t!("ui.label.caused_by"));
+        eprintln!("{} {}", t!("ui.label.hint"), t!("lib.report_it"));
     }));
 }

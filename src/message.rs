@@ -1,6 +1,7 @@
 //! Commit messages: sign-off trailers, the project's convention, subject checks. Pure.
 
 use crate::rules::Convention;
+use crate::t;
 
 /// Is this line a git trailer (`Key: value`, the key one word with dashes)?
 fn is_trailer(line: &str) -> bool {
@@ -62,17 +63,15 @@ pub fn subject_problems(subject: &str) -> Vec<String> {
     let mut out = Vec::new();
     let s = subject.trim();
     if s.is_empty() {
-        out.push("the subject is empty".to_string());
+        out.push(t!("message.subject_empty").to_string());
         return out;
     }
     let n = s.chars().count();
     if n > 72 {
-        out.push(format!(
-            "the subject is {n} characters; keep it to 72 or fewer"
-        ));
+        out.push(t!("message.subject_characters_keep_72", n = n).to_string());
     }
     if s.ends_with('.') {
-        out.push("the subject ends with a period; leave it out".to_string());
+        out.push(t!("message.subject_ends_period_leave").to_string());
     }
     let words: Vec<&str> = s.split_whitespace().collect();
     // After a `type(scope):` prefix comes the verb.
@@ -92,7 +91,7 @@ pub fn subject_problems(subject: &str) -> Vec<String> {
             && !["need", "embed", "feed", "seed", "speed", "bring", "string"]
                 .contains(&lower.as_str())
         {
-            out.push(format!("write it as a command (\"fix\", not \"{v}\")"));
+            out.push(t!("message.write_command_fix_not", v = v).to_string());
         }
     }
     out

@@ -2,6 +2,7 @@
 //! commit convention, branch naming, how to claim an issue. Pure; no I/O: callers pass the
 //! files and the recent commit messages. Every finding carries its evidence.
 
+use crate::t;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -128,7 +129,7 @@ pub fn detect(files: &[File], recent_commits: &[&str]) -> Rules {
     }
     let signed = share(&|m: &str| m.lines().any(|l| l.starts_with("Signed-off-by: ")));
     if n >= 5 && signed * 10 >= n * 8 {
-        dco_evidence.push(format!("{signed} of the last {n} commits are signed off"));
+        dco_evidence.push(t!("rules.last_commits_are_signed", signed = signed, n = n).to_string());
     }
     let dco = Finding {
         value: !dco_evidence.is_empty(),
@@ -179,7 +180,6 @@ pub fn detect(files: &[File], recent_commits: &[&str]) -> Rules {
     });
     let conv_share = share(&|m: &str| is_conventional_subject(m.lines().next().unwrap_or("")));
     let comp_share = share(&|m: &str| is_component_subject(m.lines().next().unwrap_or("")));
-    let history = |k: usize| format!("{k} of the last {n} commit subjects");
     let convention = if !conventional.is_empty() {
         Finding {
             value: Convention::Conventional,
@@ -198,12 +198,12 @@ pub fn detect(files: &[File], recent_commits: &[&str]) -> Rules {
     } else if n >= 5 && conv_share * 10 >= n * 6 {
         Finding {
             value: Convention::Conventional,
-            evidence: vec![history(conv_share) + " are type(scope): subject"],
+            evidence: vec![t!("rules.history_conventional", k = conv_share, n = n).to_string()],
         }
     } else if n >= 5 && comp_share * 10 >= n * 6 {
         Finding {
             value: Convention::ComponentPrefix,
-            evidence: vec![history(comp_share) + " start with 'component: '"],
+            evidence: vec![t!("rules.history_component", k = comp_share, n = n).to_string()],
         }
     } else if !style.is_empty() {
         Finding {

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::host::Endpoint;
+use crate::t;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -23,8 +24,8 @@ fn valid_name(s: &str) -> bool {
 impl Target {
     pub fn parse(input: &str, endpoint: &Endpoint) -> Result<Self> {
         let bad = || {
-            Error::usage(format!("'{input}' is not a repository or an issue"))
-                .hint("give OWNER/REPO, OWNER/REPO#N, or a link such as https://github.com/OWNER/REPO/issues/N")
+            Error::usage(t!("target.not_repository_issue", input = input))
+                .hint(t!("target.give_owner_repo_owner"))
         };
         let s = input.trim();
         let path = if let Some(rest) = s
@@ -33,11 +34,13 @@ impl Target {
         {
             let (host, path) = rest.split_once('/').ok_or_else(bad)?;
             if !host.eq_ignore_ascii_case(&endpoint.host) {
-                return Err(Error::usage(format!(
-                    "{input} is on {host}, but contrib is set up for {}",
-                    endpoint.host
+                return Err(Error::usage(t!(
+                    "target.but_contrib_set_up",
+                    input = input,
+                    host = host,
+                    host2 = endpoint.host
                 ))
-                .hint(format!("add --host {host} to work with that server")));
+                .hint(t!("target.add_host_work_server", host = host)));
             }
             // In a link, `#…` is a fragment (`#issuecomment-1`), not an issue number.
             let path = path.split(['#', '?']).next().unwrap_or(path);

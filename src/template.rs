@@ -7,6 +7,7 @@
 //! Filling replaces only the parts that change: everything else comes back byte for byte,
 //! CRLF line endings and non-English text included.
 
+use crate::t;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -79,6 +80,7 @@ pub struct Answers {
     pub checks: Vec<String>,
 }
 
+// i18n: not for people (what templates say, matched as is)
 const PLACEHOLDERS: [&str; 8] = [
     "fixes #",
     "closes #",
@@ -319,9 +321,10 @@ impl Template {
                     .map(|s| s.title.as_str())
                     .filter(|t| !t.is_empty())
                     .collect();
-                format!(
-                    "the template has no section '{key}' (its sections: {})",
-                    titles.join("; ")
+                t!(
+                    "template.template_has_no_section",
+                    key = key,
+                    titles = titles.join("; ")
                 )
             })?;
             let s = &self.sections[i];
@@ -359,7 +362,7 @@ impl Template {
                 .clone()
                 .find(|c| c.text.to_lowercase() == w)
                 .or_else(|| boxes.clone().find(|c| c.text.to_lowercase().contains(&w)))
-                .ok_or_else(|| format!("the template has no checkbox '{want}'"))?;
+                .ok_or_else(|| t!("template.template_has_no_checkbox", want = want))?;
             if !found.checked {
                 edits.push((found.marker.clone(), "[x]".into()));
             }
@@ -369,7 +372,7 @@ impl Template {
         let mut floor = usize::MAX;
         for (r, text) in edits {
             if r.end > floor {
-                return Err("two answers change the same part of the template".into());
+                return Err(t!("template.two_answers_change_same").into());
             }
             out.replace_range(r.clone(), &text);
             floor = r.start;

@@ -3,6 +3,7 @@
 use crate::auth::{self, Source, Store, Token};
 use crate::cli::Ctx;
 use crate::error::{Error, Kind, Result};
+use crate::t;
 use crate::ui::Mark;
 use std::io::Read;
 
@@ -48,7 +49,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     let github = ctx.github(&endpoint, Some(found.token.clone()))?;
     let me = ctx.block_on(github.whoami())?.map_err(|e| match e.kind {
         Kind::Unavailable => e,
-        _ => e.context(format!("the token from {} did not work", found.source)),
+        _ => e.context(t!("auth.token_from_did_not", source = found.source)),
     })?;
     let enough = me.scopes.can_contribute();
     if ctx.ui.json {
@@ -63,19 +64,22 @@ fn status(ctx: &Ctx) -> Result<()> {
     }
     ctx.ui.check_line(
         Mark::Ok,
-        &format!("{}: logged in as {}", endpoint.host, me.user.login),
+        &t!("auth.logged", host = endpoint.host, login = me.user.login),
         None,
     )?;
-    ctx.ui
-        .check_line(Mark::Ok, &format!("token from {}", found.source), None)?;
+    ctx.ui.check_line(
+        Mark::Ok,
+        &t!("auth.token_from", source = found.source),
+        None,
+    )?;
     if enough {
         ctx.ui
-            .check_line(Mark::Ok, &format!("scopes: {}", me.scopes), None)?;
+            .check_line(Mark::Ok, format!("scopes: {}", me.scopes), None)?;
     } else {
         ctx.ui.check_line(
             Mark::Warn,
-            &format!("scopes: {} — without 'public_repo' (or 'repo') contrib cannot fork or open pull requests", me.scopes),
-            Some(&format!("make a token with the 'public_repo' scope at {}settings/tokens, then run `contrib auth login`", endpoint.web)),
+            &t!("auth.scopes_without_public_repo", scopes = me.scopes),
+            Some(&t!("auth.make_token_public_repo", web = endpoint.web)),
         )?;
     }
     Ok(())
@@ -95,63 +99,55 @@ fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let raw = if with_token {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            Error::failed("could not read the token from standard input").cause(e.to_string())
-        })?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::failed(t!("auth.could_not_read_token")).cause(e.to_string()))?;
         text
     } else {
         ctx.ui.secret(
-            &format!("Paste a token for {} (input is hidden)", endpoint.host),
-            "--with-token (and the token on standard input)",
+            &t!("auth.paste_token_input_hidden", host = endpoint.host),
+            t!("auth.token_token_standard_input"),
         )?
     };
     let token = Token::new(raw).ok_or_else(|| {
-        Error::failed("the token is empty").hint(format!(
-            "make one at {}settings/tokens with the 'public_repo' scope",
-            endpoint.web
-        ))
+        Error::failed(t!("auth.token_empty"))
+            .hint(t!("auth.make_one_settings_tokens", web = endpoint.web))
     })?;
     ctx.ui
-        .status("Checking", format!("the token with {}", endpoint.host));
+        .status(t!("verb.checking"), t!("auth.token", host = endpoint.host));
     let github = ctx.github(&endpoint, Some(token.clone()))?;
     let me = ctx.block_on(github.whoami())??;
     let path = auth::stored_path(&ctx.env).ok_or_else(|| {
-        Error::failed("cannot tell where to store the token: HOME is not set")
-            .hint("set HOME or CONTRIB_CONFIG_DIR")
+        Error::failed(t!("auth.cannot_tell_where_store")).hint(t!("auth.set_home_contrib_config"))
     })?;
     let mut store = Store::read(&path).map_err(|e| {
-        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+        Error::failed(t!("auth.could_not_read", path = path.display())).cause(e.to_string())
     })?;
     store.set(&endpoint.host, &token);
     store.write(&path).map_err(|e| {
-        Error::failed(format!("could not store the token in {}", path.display()))
-            .cause(e.to_string())
+        Error::failed(t!("auth.could_not_store_token", path = path.display())).cause(e.to_string())
     })?;
     if !me.scopes.can_contribute() {
-        ctx.ui.warn(format!(
-            "this token's scopes ({}) lack 'public_repo': contrib will not be able to fork or open pull requests",
-            me.scopes
-        ));
+        ctx.ui
+            .warn(t!("auth.token_s_scopes_lack", scopes = me.scopes));
     }
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({
             "host": endpoint.host, "login": me.user.login, "stored": path,
         }));
     }
-    ctx.ui.out(format!(
-        "Logged in to {} as {}; the token is stored in {}",
-        endpoint.host,
-        me.user.login,
-        path.display()
+    ctx.ui.out(t!(
+        "auth.logged_token_stored",
+        host = endpoint.host,
+        login = me.user.login,
+        path = path.display()
     ))?;
     if let Some(other) = ctx
         .find_token(&endpoint)
         .filter(|f| !matches!(f.source, Source::Stored(_)))
     {
-        ctx.ui.warn(format!(
-            "{} comes first, so contrib will keep using that token",
-            other.source
-        ));
+        ctx.ui
+            .warn(t!("auth.comes_first_so_contrib", source = other.source));
     }
     Ok(())
 }
@@ -159,14 +155,14 @@ fn login(ctx: &Ctx, with_token: bool) -> Result<()> {
 fn logout(ctx: &Ctx) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let path = auth::stored_path(&ctx.env)
-        .ok_or_else(|| Error::failed("cannot tell where the token is stored: HOME is not set"))?;
+        .ok_or_else(|| Error::failed(t!("auth.cannot_tell_where_token")))?;
     let mut store = Store::read(&path).map_err(|e| {
-        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+        Error::failed(t!("auth.could_not_read", path = path.display())).cause(e.to_string())
     })?;
     let removed = store.remove(&endpoint.host);
     if removed {
         store.write(&path).map_err(|e| {
-            Error::failed(format!("could not update {}", path.display())).cause(e.to_string())
+            Error::failed(t!("auth.could_not_update", path = path.display())).cause(e.to_string())
         })?;
     }
     let still = ctx.find_token(&endpoint);
@@ -178,16 +174,14 @@ fn logout(ctx: &Ctx) -> Result<()> {
     }
     if removed {
         ctx.ui
-            .out(format!("Removed contrib's token for {}", endpoint.host))?;
+            .out(t!("auth.removed_contrib_s_token", host = endpoint.host))?;
     } else {
         ctx.ui
-            .out(format!("contrib had no token stored for {}", endpoint.host))?;
+            .out(t!("auth.contrib_had_no_token", host = endpoint.host))?;
     }
     if let Some(f) = still {
-        ctx.ui.warn(format!(
-            "a token is still found in {}; contrib's logout does not touch it",
-            f.source
-        ));
+        ctx.ui
+            .warn(t!("auth.token_still_found_contrib", source = f.source));
     }
     Ok(())
 }
@@ -201,7 +195,7 @@ fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
-        .map_err(|e| Error::failed("could not read git's request").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("auth.could_not_read_git")).cause(e.to_string()))?;
     let field = |k: &str| {
         input
             .lines()
@@ -216,9 +210,9 @@ fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
     }
     // Not git's own helpers: that is where git came from.
     if let Some(found) = auth::lookup(&ctx.env, &endpoint, |_| None) {
-        ctx.ui.out(format!(
-            "username=x-access-token\npassword={}",
-            found.token.expose()
+        ctx.ui.out(t!(
+            "auth.username_x_access_token",
+            expose = found.token.expose()
         ))?;
     }
     Ok(())

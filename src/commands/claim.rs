@@ -7,6 +7,7 @@ use crate::error::{Error, Kind, Result};
 use crate::find::claims;
 use crate::find::verdict::{self, Facts};
 use crate::github::GitHub;
+use crate::t;
 use crate::target::Target;
 
 /// Tell the maintainers you are working on an issue
@@ -54,9 +55,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let endpoint = ctx.endpoint()?;
     let target = Target::parse(&args.target, &endpoint)?;
     let Some(number) = target.issue else {
-        return Err(Error::usage("which issue?").hint(format!(
-            "give its number: contrib claim {}#N",
-            target.full_name()
+        return Err(Error::usage(t!("claim.which_issue")).hint(t!(
+            "claim.give_number_contrib_claim",
+            full_name = target.full_name()
         )));
     };
     let found = ctx.require_token(&endpoint)?;
@@ -72,19 +73,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )
     })?;
     let me = me?.user.login;
-    let issue = issue?
-        .ok_or_else(|| Error::failed(format!("{} has no issue #{number}", target.full_name())))?;
+    let issue = issue?.ok_or_else(|| {
+        Error::failed(t!(
+            "claim.has_no_issue",
+            full_name = target.full_name(),
+            number = number
+        ))
+    })?;
     if issue.is_pull_request() {
-        return Err(Error::usage(format!(
-            "#{number} is a pull request, not an issue"
+        return Err(Error::usage(t!(
+            "claim.pull_request_not_issue",
+            number = number
         )));
     }
     if issue.state != "open" {
-        return Err(Error::failed(format!(
-            "issue #{number} is {}: there is nothing to claim",
-            issue.state
+        return Err(Error::failed(t!(
+            "claim.issue_there_nothing_claim",
+            number = number,
+            state = issue.state
         ))
-        .hint("run `contrib find` for open ones"));
+        .hint(t!("claim.run_contrib_find_open")));
     }
     let events = events?;
     let my_comments: Vec<String> = events
@@ -98,10 +106,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .filter_map(|e| e.body.clone())
         .collect();
     if let Some(earlier) = my_comments.iter().find(|b| claims::is_claim(b)) {
-        ctx.ui.out(format!(
-            "You already claimed {}#{number} (\"{}\"); not posting again.",
-            target.full_name(),
-            crate::text::one_line(earlier)
+        ctx.ui.out(t!(
+            "claim.already_claimed_not_posting",
+            full_name = target.full_name(),
+            number = number,
+            earlier = crate::text::one_line(earlier)
         ))?;
         return Ok(());
     }
@@ -134,9 +143,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let v = verdict::verdict(&facts, chrono::Utc::now());
     if !v.free && !args.force {
-        return Err(Error::failed(format!("{}#{number} is taken: {}", target.full_name(), v.reason))
-            .hint("pick another with `contrib find`, or ask on the issue whether it is still being worked on")
-            .hint("--force claims it anyway"));
+        return Err(Error::failed(t!(
+            "claim.taken",
+            full_name = target.full_name(),
+            number = number,
+            reason = v.reason
+        ))
+        .hint(t!("claim.pick_another_contrib_find"))
+        .hint(t!("claim.force_claims_anyway")));
     }
 
     let others: Vec<String> = events.iter().filter_map(|e| e.body.clone()).collect();
@@ -147,55 +161,62 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => TEMPLATE.trim().to_string(),
     };
     if message.is_empty() {
-        return Err(Error::usage("the message is empty"));
+        return Err(Error::usage(t!("claim.message_empty")));
     }
     if !ctx.ui.json {
-        ctx.ui.out(format!(
-            "This comment will be posted publicly on {}:",
-            issue.html_url
+        ctx.ui.out(t!(
+            "claim.comment_will_posted_publicly",
+            html_url = issue.html_url
         ))?;
         for line in message.lines() {
             ctx.ui.out(format!("    {line}"))?;
         }
     }
-    if !ctx
-        .ui
-        .confirm("Post it?", None, "--yes (after reading the comment above)")?
-    {
-        ctx.ui.out("Nothing was posted.")?;
+    if !ctx.ui.confirm(
+        t!("claim.post"),
+        None,
+        t!("claim.yes_after_reading_comment"),
+    )? {
+        ctx.ui.out(t!("claim.nothing_was_posted"))?;
         return Ok(());
     }
     ctx.ui.status(
-        "Posting",
-        format!("the claim on {}#{number}", target.full_name()),
+        t!("verb.posting"),
+        t!(
+            "claim.claim",
+            full_name = target.full_name(),
+            number = number
+        ),
     );
-    let posted =
-        match ctx.block_on(gh.post_comment(owner, repo, number, &message))? {
-            Ok(c) => c.html_url,
-            Err(e) if e.kind == Kind::Unavailable => {
-                // The answer was lost: did the comment land? Look before anything is sent again.
-                let comments = ctx.block_on(gh.comments(owner, repo, number))??;
-                match comments.iter().find(|c| {
-                    c.user.login.eq_ignore_ascii_case(&me)
-                        && c.body.as_deref().map(str::trim) == Some(message.as_str())
-                }) {
-                    Some(c) => c.html_url.clone(),
-                    None => return Err(e.context("the claim was not posted").hint(
-                        "nothing was posted: run the same command again; it checks before posting",
-                    )),
+    let posted = match ctx.block_on(gh.post_comment(owner, repo, number, &message))? {
+        Ok(c) => c.html_url,
+        Err(e) if e.kind == Kind::Unavailable => {
+            // The answer was lost: did the comment land? Look before anything is sent again.
+            let comments = ctx.block_on(gh.comments(owner, repo, number))??;
+            match comments.iter().find(|c| {
+                c.user.login.eq_ignore_ascii_case(&me)
+                    && c.body.as_deref().map(str::trim) == Some(message.as_str())
+            }) {
+                Some(c) => c.html_url.clone(),
+                None => {
+                    return Err(e
+                        .context(t!("claim.claim_was_not_posted"))
+                        .hint(t!("claim.nothing_was_posted_run")));
                 }
             }
-            Err(e) => return Err(e),
-        };
+        }
+        Err(e) => return Err(e),
+    };
     if ctx.ui.json {
         return ctx
             .ui
             .out_json(&serde_json::json!({"posted": posted, "message": message}));
     }
     ctx.ui.out(format!("Claimed: {posted}"))?;
-    ctx.ui.next(format!(
-        "`contrib start {}#{number}` to fork, clone and make a branch.",
-        target.full_name()
+    ctx.ui.next(t!(
+        "claim.contrib_start_fork_clone",
+        full_name = target.full_name(),
+        number = number
     ))
 }
 

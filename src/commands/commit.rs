@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::git::{self, work};
 use crate::message;
 use crate::rules::Convention;
+use crate::t;
 
 /// Commit your change the way the project asks
 #[derive(Debug, clap::Args)]
@@ -41,8 +42,10 @@ fn identity(ctx: &Ctx, c: &Contribution) -> Result<(String, String)> {
     let id = git::identity(&ctx.env, &c.root)?;
     match (id.name, id.email) {
         (Some(n), Some(e)) => Ok((n, e)),
-        _ => Err(Error::failed("git does not know who you are (user.name and user.email)")
-            .hint("run: git config --global user.name \"Your Name\" && git config --global user.email \"you@example.com\"")),
+        _ => {
+            Err(Error::failed(t!("commit.git_does_not_know"))
+                .hint(t!("commit.run_git_config_global")))
+        }
     }
 }
 
@@ -53,25 +56,28 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let (name, email) = identity(ctx, &c)?;
     let branch = c.branch.clone().ok_or_else(|| {
-        Error::failed("you are not on a branch (detached HEAD)")
-            .hint("switch to your topic branch: git switch BRANCH")
+        Error::failed(t!("commit.are_not_branch_detached"))
+            .hint(t!("commit.switch_topic_branch_git"))
     })?;
     if branch == c.base && !args.allow_default_branch {
         let ok = ctx.ui.confirm(
-            &format!("You are on {branch}, the project's default branch. Commit here anyway? (a topic branch is better)"),
+            &t!("commit.are_project_s_default", branch = branch),
             Some(false),
             "--allow-default-branch",
         )?;
         if !ok {
-            return Err(Error::failed(format!("not committing on {branch}, the default branch"))
-                .hint("make a topic branch first (`contrib start OWNER/REPO#N`, or `git switch -c fix/my-change`), or pass --allow-default-branch"));
+            return Err(
+                Error::failed(t!("commit.not_committing_default_branch", branch = branch))
+                    .hint(t!("commit.make_topic_branch_first")),
+            );
         }
     }
     if args.all {
         work::stage_tracked(&c.root)?;
     }
     if !work::has_staged_changes(&c.root) {
-        return Err(Error::failed("nothing is staged to commit").hint("stage your changes with `git add FILE…`, or use `contrib commit -a` for every changed file"));
+        return Err(Error::failed(t!("commit.nothing_staged_commit"))
+            .hint(t!("commit.stage_changes_git_add")));
     }
     let rules = c.rules();
     let mut args = args;
@@ -79,8 +85,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(m) => m,
         None if ctx.ui.interactive => ask_message(ctx, &c, &rules, &mut args)?,
         None => {
-            return Err(Error::usage("contrib needs the commit message")
-                .hint("give it with -m \"fix: what you changed\""));
+            return Err(Error::usage(t!("commit.contrib_needs_commit_message"))
+                .hint(t!("commit.give_m_fix_what")));
         }
     };
     let (subject, rest) = match raw.split_once('\n') {
@@ -100,18 +106,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     );
     if shaped != subject.trim() {
         ctx.ui.status(
-            "Shaped",
-            format!("the subject to the project's convention: {shaped}"),
+            t!("verb.shaped"),
+            t!("commit.subject_project_s_convention", shaped = shaped),
         );
     }
     if !message::follows(rules.convention.value, &shaped) {
         let hint = match rules.convention.value {
-            Convention::ComponentPrefix => "add --scope COMPONENT for `component: subject`",
-            _ => "see the project's CONTRIBUTING guide",
+            Convention::ComponentPrefix => t!("commit.add_scope_component_component"),
+            _ => t!("commit.see_project_s_contributing"),
         };
-        ctx.ui.warn(format!(
-            "the subject does not follow the project's convention ({hint})"
-        ));
+        ctx.ui
+            .warn(t!("commit.subject_does_not_follow", hint = hint));
     }
     for p in message::subject_problems(&shaped) {
         ctx.ui.warn(p);
@@ -124,7 +129,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if sign {
         msg = message::add_signoff(&msg, &name, &email);
     } else if rules.dco.value {
-        ctx.ui.warn("the project asks for DCO sign-off, but --no-signoff was given: its DCO check will fail");
+        ctx.ui.warn(t!("commit.project_asks_dco_sign"));
     }
     check_email(ctx, &email);
     let id = work::commit(&c.root, &msg)?;
@@ -135,12 +140,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .out(format!("Committed {} {shaped}", &id[..id.len().min(8)]))?;
     if sign && rules.dco.value {
         let why = rules.dco.evidence.first().cloned().unwrap_or_default();
-        ctx.ui.out(format!(
-            "  signed off as {name} <{email}>, as the project requires ({why})"
+        ctx.ui.out(t!(
+            "commit.signed_off_project_requires",
+            name = name,
+            email = email,
+            why = why
         ))?;
     }
-    ctx.ui
-        .next("`contrib pr` to push it and open the pull request.")
+    ctx.ui.next(t!("commit.contrib_pr_push_open"))
 }
 
 fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
@@ -148,7 +155,7 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
     let branch = c
         .branch
         .clone()
-        .ok_or_else(|| Error::failed("you are not on a branch"))?;
+        .ok_or_else(|| Error::failed(t!("commit.are_not_branch")))?;
     let base = work::merge_base(&c.root, "HEAD", &c.require_base()?)?;
     let commits = work::commits_since(&c.root, &base)?;
     let missing: Vec<&(String, String)> = commits
@@ -157,16 +164,19 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
         .collect();
     if missing.is_empty() {
         ctx.ui
-            .out(format!("Every commit on {branch} is signed off already."))?;
+            .out(t!("commit.every_commit_signed_off", branch = branch))?;
         return Ok(());
     }
     if work::is_dirty(&c.root) {
-        return Err(Error::failed("you have uncommitted changes")
-            .hint("commit or stash them (git stash) first; nothing was changed"));
+        return Err(Error::failed(t!("commit.have_uncommitted_changes"))
+            .hint(t!("commit.commit_stash_them_git")));
     }
-    ctx.ui.out(format!(
-        "These {} commit(s) on {branch} get a `Signed-off-by: {name} <{email}>` line:",
-        missing.len()
+    ctx.ui.out(t!(
+        "commit.these_commit_s_get",
+        missing = missing.len(),
+        branch = branch,
+        name = name,
+        email = email
     ))?;
     for (id, m) in &missing {
         ctx.ui.out(format!(
@@ -175,14 +185,18 @@ fn fix_signoff(ctx: &Ctx, c: &Contribution) -> Result<()> {
             crate::text::one_line(m.lines().next().unwrap_or(""))
         ))?;
     }
-    ctx.ui.out("Their authors and changes stay; their ids change, so a branch you pushed is replaced on your fork at the next `contrib pr` (safely, with a lease).")?;
-    if !ctx.ui.confirm("Rewrite them?", None, "--yes")? {
-        ctx.ui.out("Nothing was changed.")?;
+    ctx.ui.out(t!("commit.their_authors_changes_stay"))?;
+    if !ctx.ui.confirm(t!("commit.rewrite_them"), None, "--yes")? {
+        ctx.ui.out(t!("commit.nothing_was_changed"))?;
         return Ok(());
     }
     let backup = work::backup(&c.root, &branch)?;
     work::rebase_signoff(&c.root, &base)?;
-    ctx.ui.out(format!("Signed off {} commit(s). The old branch is kept as {backup} (`git reset --hard {backup}` goes back).", missing.len()))
+    ctx.ui.out(t!(
+        "commit.signed_off_commit_s",
+        missing = missing.len(),
+        backup = backup
+    ))
 }
 
 const TYPES: [&str; 10] = [
@@ -205,7 +219,7 @@ fn ask_message(
             .unwrap_or(0);
         let mut order = items.clone();
         order.rotate_left(start);
-        let i = ctx.ui.select("What kind of change is it?", &order)?;
+        let i = ctx.ui.select(t!("commit.what_kind_change"), &order)?;
         args.kind = Some(order[i].clone());
     }
     if matches!(
@@ -213,22 +227,18 @@ fn ask_message(
         Convention::Conventional | Convention::ComponentPrefix
     ) && args.scope.is_none()
     {
-        let s = ctx.ui.input(
-            "Scope (the part it touches; empty for none)",
-            "",
-            true,
-            |_| None,
-        )?;
+        let s = ctx
+            .ui
+            .input(t!("commit.scope_part_touches_empty"), "", true, |_| None)?;
         args.scope = Some(s.trim().to_string()).filter(|s| !s.is_empty());
     }
-    let subject = ctx.ui.input(
-        "Subject (what the commit does, as a command: \"fix the greeting\")",
-        "",
-        false,
-        |s| message::subject_problems(s).into_iter().next(),
-    )?;
+    let subject = ctx
+        .ui
+        .input(t!("commit.subject_what_commit_does"), "", false, |s| {
+            message::subject_problems(s).into_iter().next()
+        })?;
     let body = if ctx.ui.confirm(
-        "Write a longer description in your editor?",
+        t!("commit.write_longer_description_editor"),
         Some(false),
         "-m",
     )? {
@@ -260,8 +270,7 @@ fn check_email(ctx: &Ctx, email: &str) {
         && !emails.is_empty()
         && !emails.iter().any(|e| e.eq_ignore_ascii_case(email))
     {
-        ctx.ui.warn(format!(
-            "{email} is not one of your GitHub account's emails, so GitHub will not link these commits to you (set another with `git config user.email`)"
-        ));
+        ctx.ui
+            .warn(t!("commit.not_one_github_account", email = email));
     }
 }

@@ -3,6 +3,7 @@
 use crate::cli::Ctx;
 use crate::error::{Error, Kind, Result};
 use crate::git;
+use crate::t;
 use crate::ui::Mark;
 use serde::Serialize;
 
@@ -50,6 +51,19 @@ impl Check {
     }
 }
 
+/// A check's name as people read it; `--json` keeps the English name as a stable id.
+fn label(name: &str) -> std::borrow::Cow<'static, str> {
+    match name {
+        "git identity" => t!("doctor.check.git_identity"),
+        "token" => t!("doctor.check.token"),
+        "token valid" => t!("doctor.check.token_valid"),
+        "scopes" => t!("doctor.check.scopes"),
+        "api" => t!("doctor.check.api"),
+        "repository" => t!("doctor.check.repository"),
+        other => other.to_string().into(),
+    }
+}
+
 /// An error's message and causes on one line.
 fn describe(e: &Error) -> String {
     e.causes
@@ -77,7 +91,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             checks.push(Check::new(
                 "token",
                 Mark::Ok,
-                format!("found in {}", f.source),
+                t!("doctor.found", source = f.source),
                 None,
             ));
             let github = ctx.github(&endpoint, Some(f.token.clone()))?;
@@ -86,7 +100,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                     checks.push(Check::new(
                         "token valid",
                         Mark::Ok,
-                        format!("logged in as {}", me.user.login),
+                        t!("doctor.logged", login = me.user.login),
                         None,
                     ));
                     checks.push(if me.scopes.can_contribute() {
@@ -95,8 +109,8 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                         Check::new(
                             "scopes",
                             Mark::Fail,
-                            format!("{} — 'public_repo' (or 'repo') is needed to fork and open pull requests", me.scopes),
-                            Some(format!("make a token with the 'public_repo' scope at {}settings/tokens, then run `contrib auth login`", endpoint.web)),
+                            t!("doctor.public_repo_repo_needed", scopes = me.scopes),
+                            Some(t!("auth.make_token_public_repo", web = endpoint.web).to_string()),
                         )
                     });
                     valid_token = Some(f.token.clone());
@@ -105,7 +119,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                     checks.push(Check::new(
                         "token valid",
                         Mark::Skip,
-                        "not checked: GitHub could not be reached",
+                        t!("doctor.not_checked_github_could"),
                         None,
                     ));
                 }
@@ -126,19 +140,19 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     checks.push(match ctx.block_on(github.rate_limit())? {
         Ok(limits) => {
             let core = limits.resources.core;
-            let detail = format!(
-                "{} reachable; {} of {} requests left this hour (resets {} UTC)",
-                endpoint.api,
-                core.remaining,
-                core.limit,
-                core.reset_at().format("%H:%M")
+            let detail = t!(
+                "doctor.reachable_requests_left_hour",
+                api = endpoint.api,
+                remaining = core.remaining,
+                limit = core.limit,
+                M = core.reset_at().format("%H:%M")
             );
             if core.remaining == 0 {
                 Check::new(
                     "api",
                     Mark::Fail,
                     detail,
-                    Some("wait for the reset, or use a token: limits are higher with one".into()),
+                    Some(t!("doctor.wait_reset_use_token").into()),
                 )
             } else {
                 Check::new("api", Mark::Ok, detail, None)
@@ -158,15 +172,18 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         for c in &checks {
             ctx.ui.check_line(
                 c.mark(),
-                &format!("{}: {}", c.name, c.detail),
+                t!("doctor.line", name = label(c.name), detail = c.detail),
                 c.hint.as_deref(),
             )?;
         }
     }
     if failed > 0 {
-        let noun = if failed == 1 { "check" } else { "checks" };
-        return Err(Error::failed(format!("{failed} {noun} failed"))
-            .hint("fix what the lines marked ✗ say, then run `contrib doctor` again"));
+        let message = if failed == 1 {
+            t!("doctor.one_failed")
+        } else {
+            t!("doctor.some_failed", n = failed)
+        };
+        return Err(Error::failed(message).hint(t!("doctor.fix_what_lines_marked")));
     }
     Ok(())
 }
@@ -182,19 +199,16 @@ fn identity(ctx: &Ctx) -> Check {
                 let mut hint = Vec::new();
                 if name.is_none() {
                     missing.push("user.name");
-                    hint.push("git config --global user.name \"Your Name\"");
+                    hint.push(t!("doctor.git_config_global_user"));
                 }
                 if email.is_none() {
                     missing.push("user.email");
-                    hint.push("git config --global user.email \"you@example.com\"");
+                    hint.push(t!("doctor.git_config_global_user_2"));
                 }
                 Check::new(
                     "git identity",
                     Mark::Fail,
-                    format!(
-                        "{} not set: commits (and their sign-off) need it",
-                        missing.join(" and ")
-                    ),
+                    t!("doctor.not_set_commits_their", and = missing.join(" and ")),
                     Some(format!("run: {}", hint.join(" && "))),
                 )
             }
@@ -208,7 +222,7 @@ fn remotes(ctx: &Ctx) -> Check {
         Ok(None) => Check::new(
             "repository",
             Mark::Skip,
-            "not inside a git repository",
+            t!("doctor.not_inside_git_repository"),
             None,
         ),
         Ok(Some(info)) => {
@@ -225,18 +239,14 @@ fn remotes(ctx: &Ctx) -> Check {
                 (Some(o), None) => Check::new(
                     "repository",
                     Mark::Warn,
-                    format!(
-                        "{root}: origin {o}, but no 'upstream' remote (the project you contribute to)"
-                    ),
-                    Some(
-                        "add it with: git remote add upstream <the original project's URL>".into(),
-                    ),
+                    t!("doctor.origin_but_no_upstream", root = root, o = o),
+                    Some(t!("doctor.add_git_remote_add").into()),
                 ),
                 (None, _) => Check::new(
                     "repository",
                     Mark::Warn,
-                    format!("{root}: no 'origin' remote (your fork)"),
-                    Some("`contrib start OWNER/REPO` sets up origin and upstream for you".into()),
+                    t!("doctor.no_origin_remote_fork", root = root),
+                    Some(t!("doctor.contrib_start_owner_repo").into()),
                 ),
             }
         }

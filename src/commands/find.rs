@@ -8,6 +8,7 @@ use crate::find::claims::Comment;
 use crate::find::labels::{self, Tier};
 use crate::find::verdict::{self, Facts, Verdict};
 use crate::github::{GitHub, IssueItem};
+use crate::t;
 use crate::target::Target;
 use chrono::Utc;
 use futures_util::StreamExt;
@@ -232,7 +233,7 @@ pub fn search_queries(base: &str, spellings: &[&str]) -> Vec<String> {
 }
 
 async fn across_github(gh: &GitHub, args: &Args) -> Result<Vec<Found>> {
-    let mut base = "is:issue is:open archived:false no:assignee -linked:pr".to_string();
+    let mut base = t!("find.issue_open_archived_false").to_string();
     for (k, v) in [
         ("language", &args.language),
         ("topic", &args.topic),
@@ -313,8 +314,8 @@ fn order(found: &mut [Found], sort: Option<Sort>) {
 fn age(t: chrono::DateTime<Utc>) -> String {
     match (Utc::now() - t).num_days() {
         0 => "today".into(),
-        1 => "1 day old".into(),
-        d => format!("{d} days old"),
+        1 => t!("find.1_day_old").into(),
+        d => t!("find.days_old", d = d).to_string(),
     }
 }
 
@@ -326,11 +327,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map(|r| Target::parse(r, &endpoint))
         .collect::<Result<_>>()?;
     if args.limit == 0 {
-        return Err(Error::usage("--limit must be at least 1"));
+        return Err(Error::usage(t!("find.limit_must_least_1")));
     }
     let token = ctx.find_token(&endpoint).map(|f| f.token);
     if token.is_none() {
-        ctx.ui.warn("no GitHub token: searching anonymously, with a much smaller rate limit (run `contrib auth login`)");
+        ctx.ui.warn(t!("find.no_github_token_searching"));
     }
     let gh = ctx.github(&endpoint, token)?;
     let where_ = if targets.is_empty() {
@@ -342,8 +343,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    ctx.ui
-        .status("Looking", format!("for good first issues {where_}"));
+    ctx.ui.status(
+        t!("verb.looking"),
+        t!("find.good_first_issues", where_ = where_),
+    );
 
     let mut labels_used: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut all: Vec<Found> = if targets.is_empty() {
@@ -360,7 +363,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for (name, r) in results {
             let r = r.map_err(|e| {
                 if e.causes.iter().any(|c| c.contains("(404)")) {
-                    e.hint(format!("check that {name} exists and is spelled right"))
+                    e.hint(t!("find.check_exists_spelled_right", name = name))
                 } else {
                     e
                 }
@@ -390,16 +393,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     for (repo, used) in &labels_used {
         if used.is_empty() {
-            ctx.ui.warn(format!(
-                "{repo} has no label contrib recognises as 'good first issue'; try --label NAME"
-            ));
+            ctx.ui.warn(t!("find.has_no_label_contrib", repo = repo));
         } else {
             ctx.ui
-                .status("Labels", format!("{repo}: {}", used.join(", ")));
+                .status(t!("verb.labels"), format!("{repo}: {}", used.join(", ")));
         }
     }
     if shown.is_empty() {
-        ctx.ui.out("No free good first issues found.")?;
+        ctx.ui.out(t!("find.no_free_good_first"))?;
     }
     for f in &shown {
         ctx.ui
@@ -422,18 +423,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if taken > 0 && !args.include_taken {
         ctx.ui.status(
-            "Hidden",
-            format!("{taken} issue(s) somebody has already taken (--include-taken shows them)"),
+            t!("verb.hidden"),
+            t!("find.issue_s_somebody_has", taken = taken),
         );
     }
     if let Some(r) = rate
         && r.remaining * 10 < r.limit
     {
-        ctx.ui.warn(format!(
-            "only {} of {} API requests left until {} UTC",
-            r.remaining,
-            r.limit,
-            r.reset_at().format("%H:%M")
+        ctx.ui.warn(t!(
+            "find.only_api_requests_left",
+            remaining = r.remaining,
+            limit = r.limit,
+            M = r.reset_at().format("%H:%M")
         ));
     }
     let Some(first) = shown.iter().find(|f| f.verdict.free) else {
@@ -442,9 +443,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.ui.interactive {
         return pick(ctx, &shown);
     }
-    ctx.ui.next(format!(
-        "`contrib claim {0}#{1}` to say you are on it, then `contrib start {0}#{1}`.",
-        first.repo, first.number
+    ctx.ui.next(t!(
+        "find.contrib_claim_say_are",
+        repo = first.repo,
+        number = first.number
     ))
 }
 
@@ -453,7 +455,7 @@ fn search_hint(e: Error, gh: &GitHub) -> Error {
         && let Some(r) = gh.last_rate("search")
         && r.remaining == 0
     {
-        return e.hint("GitHub's search has its own, smaller limit (30 a minute with a token); naming repositories (contrib find OWNER/REPO) uses the larger one");
+        return e.hint(t!("find.github_s_search_has"));
     }
     e
 }
@@ -472,10 +474,9 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
             )
         })
         .collect();
-    let Some(i) = ctx.ui.fuzzy_pick(
-        "Which issue would you like to work on? (type to filter, Esc to quit)",
-        &items,
-    )?
+    let Some(i) = ctx
+        .ui
+        .fuzzy_pick(t!("find.which_issue_would_like"), &items)?
     else {
         return Ok(());
     };
@@ -483,9 +484,13 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
     let target = format!("{}#{}", f.repo, f.number);
     // Claiming a taken issue is rude to whoever has it: say so, and make "no" the default.
     let question = if f.verdict.free {
-        format!("Post a comment on {target} saying you are working on it?")
+        t!("find.post_comment_saying_are", target = target)
     } else {
-        format!("{target} is taken ({}). Claim it anyway?", f.verdict.reason)
+        t!(
+            "find.taken_claim_anyway",
+            target = target,
+            reason = f.verdict.reason
+        )
     };
     if ctx.ui.confirm(&question, Some(f.verdict.free), "--yes")? {
         crate::commands::claim::run(
@@ -499,7 +504,7 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
         )?;
     }
     if ctx.ui.confirm(
-        &format!("Fork, clone and make a branch for {target} now?"),
+        &t!("find.fork_clone_make_branch", target = target),
         Some(true),
         "--yes",
     )? {

@@ -2,6 +2,7 @@
 
 use crate::cli::{Cli, Ctx};
 use crate::error::{Error, Result};
+use crate::t;
 use clap::CommandFactory;
 
 /// Print the manual page
@@ -14,6 +15,6 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
-        .map_err(|e| Error::bug("could not render the manual page").cause(e.to_string()))?;
+        .map_err(|e| Error::bug(t!("man.could_not_render_manual")).cause(e.to_string()))?;
     ctx.ui.out_bytes(&buf)
 }

@@ -6,6 +6,7 @@ use crate::contribution::Contribution;
 use crate::error::{Error, Kind, Result};
 use crate::git::{setup, transfer, work};
 use crate::message;
+use crate::t;
 use crate::template::{self, Answers, Template};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -87,7 +88,7 @@ fn save_recovery(ctx: &Ctx, branch: &str, title: &str, body: &str) -> Option<Pat
 
 fn read_recovery(path: &PathBuf) -> Result<(Option<String>, String)> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::failed(format!("could not read {}", path.display())).cause(e.to_string())
+        Error::failed(t!("auth.could_not_read", path = path.display())).cause(e.to_string())
     })?;
     let t = Template::parse(&text);
     Ok((t.front.title, t.body))
@@ -98,9 +99,7 @@ fn parse_sections(raw: &[String]) -> Result<Vec<(String, String)>> {
         .map(|s| {
             s.split_once('=')
                 .map(|(h, t)| (h.trim().to_string(), t.replace("\\n", "\n")))
-                .ok_or_else(|| {
-                    Error::usage(format!("--section '{s}' needs the form \"Heading=text\""))
-                })
+                .ok_or_else(|| Error::usage(t!("pr.section_needs_form_heading", s = s)))
         })
         .collect()
 }
@@ -138,10 +137,10 @@ fn pick_template(
                         .unwrap_or_else(|| p.rsplit('/').next().unwrap_or(p).to_string())
                 })
                 .collect();
-            Error::usage(format!("the project has no template '{w}'")).hint(if names.is_empty() {
-                "it has a single template; leave out --template".into()
+            Error::usage(t!("pr.project_has_no_template", w = w)).hint(if names.is_empty() {
+                t!("pr.has_single_template_leave")
             } else {
-                format!("its templates: {}", names.join(", "))
+                t!("pr.templates", names = names.join(", "))
             })
         });
     }
@@ -150,7 +149,7 @@ fn pick_template(
     }
     match folder.len() {
         0 => Ok((
-            "contrib's default template".into(),
+            t!("pr.contrib_s_default_template").into(),
             Template::parse(if lang == PrLang::Zh {
                 DEFAULT_TEMPLATE_ZH
             } else {
@@ -163,7 +162,7 @@ fn pick_template(
                 .iter()
                 .map(|(p, t)| t.front.name.clone().unwrap_or_else(|| p.clone()))
                 .collect();
-            let i = ctx.ui.select("Which template fits your change?", &names)?;
+            let i = ctx.ui.select(t!("pr.which_template_fits_change"), &names)?;
             Ok(folder.into_iter().nth(i).expect("chosen"))
         }
         _ => {
@@ -171,12 +170,8 @@ fn pick_template(
                 .iter()
                 .map(|(p, _)| p.rsplit('/').next().unwrap_or(p).to_string())
                 .collect();
-            Err(
-                Error::usage("the project has several pull-request templates").hint(format!(
-                    "choose one with --template NAME ({})",
-                    names.join(", ")
-                )),
-            )
+            Err(Error::usage(t!("pr.project_has_several_pull"))
+                .hint(t!("pr.choose_one_template_name", names = names.join(", "))))
         }
     }
 }
@@ -184,37 +179,38 @@ fn pick_template(
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let c = Contribution::here(&ctx.cwd)?;
     let upstream = c.upstream.clone().ok_or_else(|| {
-        Error::failed("contrib does not know which project this clone contributes to").hint(
-            "run `contrib start OWNER/REPO` here once: it records that and sets up the remotes",
-        )
+        Error::failed(t!("pr.contrib_does_not_know")).hint(t!("pr.run_contrib_start_owner"))
     })?;
     let fork = c.fork.clone().unwrap_or_else(|| upstream.clone());
     let (up_owner, up_name) = upstream
         .split_once('/')
-        .ok_or_else(|| Error::bug("contrib.upstream has no slash"))?;
+        .ok_or_else(|| Error::bug(t!("pr.contrib_upstream_has_no")))?;
     let fork_owner = fork.split('/').next().unwrap_or(&fork).to_string();
     let branch = c
         .branch
         .clone()
-        .ok_or_else(|| Error::failed("you are not on a branch (detached HEAD)"))?;
+        .ok_or_else(|| Error::failed(t!("commit.are_not_branch_detached")))?;
 
     // Preflight, each with its way out.
     if branch == c.base {
-        return Err(Error::failed(format!("you are on {branch}, the project's default branch"))
-            .hint("pull requests come from a topic branch: `git switch -c fix/my-change`, then commit there"));
+        return Err(
+            Error::failed(t!("pr.are_project_s_default", branch = branch))
+                .hint(t!("pr.pull_requests_come_from")),
+        );
     }
     let base_ref = c.require_base()?;
     let base_point = work::merge_base(&c.root, "HEAD", &base_ref)?;
     let commits = work::commits_since(&c.root, &base_point)?;
     if commits.is_empty() {
-        return Err(Error::failed(format!(
-            "{branch} has no commits that upstream/{} does not have",
-            c.base
+        return Err(Error::failed(t!(
+            "pr.has_no_commits_upstream",
+            branch = branch,
+            base = c.base
         ))
-        .hint("make your change and `contrib commit` it first"));
+        .hint(t!("pr.make_change_contrib_commit")));
     }
     if work::is_dirty(&c.root) {
-        ctx.ui.warn("you have uncommitted changes; they will not be in the pull request (`contrib commit -a` adds them)");
+        ctx.ui.warn(t!("pr.have_uncommitted_changes_they"));
     }
     let rules = c.rules();
     if rules.dco.value {
@@ -223,24 +219,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .filter(|(_, m)| !m.lines().any(|l| l.starts_with("Signed-off-by: ")))
             .count();
         if unsigned > 0 {
-            return Err(Error::failed(format!(
-                "{unsigned} commit(s) lack the Signed-off-by line the project requires"
-            ))
-            .cause(rules.dco.evidence.first().cloned().unwrap_or_default())
-            .hint("add them with `contrib commit --fix-signoff`, then run `contrib pr` again"));
+            return Err(
+                Error::failed(t!("pr.commit_s_lack_signed", unsigned = unsigned))
+                    .cause(rules.dco.evidence.first().cloned().unwrap_or_default())
+                    .hint(t!("pr.add_them_contrib_commit")),
+            );
         }
     }
     // Upstream has commits the branch lacks when the fork point is not upstream's tip.
     let behind = work::rev(&c.root, &base_ref).is_some_and(|tip| tip != base_point);
     if behind {
-        ctx.ui.warn(format!("upstream/{} has moved on since your branch started; if it conflicts, `git pull --rebase upstream {}` brings it in", c.base, c.base));
+        ctx.ui
+            .warn(t!("pr.upstream_has_moved_since", base = c.base));
     }
     for (_, m) in &commits {
         let subject = m.lines().next().unwrap_or("");
         if !message::follows(rules.convention.value, subject) {
-            ctx.ui.warn(format!(
-                "the commit \"{subject}\" does not follow the project's commit convention"
-            ));
+            ctx.ui
+                .warn(t!("pr.commit_does_not_follow", subject = subject));
         }
     }
 
@@ -254,7 +250,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     if let Some(f) = &args.body_file {
         body = Some(std::fs::read_to_string(f).map_err(|e| {
-            Error::failed(format!("could not read {}", f.display())).cause(e.to_string())
+            Error::failed(t!("pr.could_not_read", f = f.display())).cause(e.to_string())
         })?);
     }
     let answered = args.title.is_some()
@@ -263,8 +259,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         || body.is_some()
         || ctx.ui.yes;
     if !ctx.ui.interactive && !answered && !args.dry_run {
-        return Err(Error::usage("contrib needs to know what to write in the pull request, and there is no terminal to ask on")
-            .hint("give --section \"Heading=text\" (and --check ITEM, --title TITLE), or --body-file FILE, or --yes to send the prefilled template"));
+        return Err(
+            Error::usage(t!("pr.contrib_needs_know_what")).hint(t!("pr.give_section_heading_text"))
+        );
     }
     let (template_name, tpl) = pick_template(ctx, &c, args.template.as_deref(), args.pr_lang)?;
     let body = match body {
@@ -282,11 +279,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             {
                 ask_sections(ctx, &tpl, &mut answers)?;
             }
-            let filled = tpl.fill(&answers).map_err(|e| {
-                Error::usage(e).hint(
-                    "name a section by the start of its heading, e.g. --section \"Description=…\"",
-                )
-            })?;
+            let filled = tpl
+                .fill(&answers)
+                .map_err(|e| Error::usage(e).hint(t!("pr.name_section_start_heading")))?;
             link_issue(filled, c.issue)
         }
     };
@@ -316,27 +311,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut title: String = title.trim().to_string();
     if title.chars().count() > 72 {
         title = title.chars().take(72).collect();
-        ctx.ui.warn(format!(
-            "the title is cut to 72 characters, so it reads well in lists: \"{title}\""
-        ));
+        ctx.ui.warn(t!("pr.title_cut_72_characters", title = title));
     }
     let mut body = body;
     let mut draft = args.draft;
     if ctx.ui.interactive && !ctx.ui.yes && args.title.is_none() && !args.dry_run && !args.web {
-        title = ctx.ui.input("Title", &title, false, |t| {
-            (t.chars().count() > 72).then(|| "keep the title to 72 characters or fewer".to_string())
+        title = ctx.ui.input(t!("pr.title"), &title, false, |t| {
+            (t.chars().count() > 72).then(|| t!("pr.keep_title_72_characters").to_string())
         })?;
         loop {
-            ctx.ui.show(&format!("{title}  →  {upstream}"), &body);
+            ctx.ui.show(format!("{title}  →  {upstream}"), &body);
             let choices = [
                 "Submit",
-                "Submit as a draft",
-                "Edit the description in your editor",
-                "Show the GitHub page instead",
+                &t!("pr.submit_draft"),
+                &t!("pr.edit_description_editor"),
+                &t!("pr.show_github_page_instead"),
                 "Cancel",
             ]
             .map(String::from);
-            match ctx.ui.select("Send it?", &choices)? {
+            match ctx.ui.select(t!("pr.send"), &choices)? {
                 0 => break,
                 1 => {
                     draft = true;
@@ -356,7 +349,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     );
                 }
                 _ => {
-                    ctx.ui.out("Nothing was sent.")?;
+                    ctx.ui.out(t!("pr.nothing_was_sent"))?;
                     return Ok(());
                 }
             }
@@ -369,8 +362,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     });
 
     if args.dry_run {
-        ctx.ui
-            .out(format!("Would push {branch} to origin ({fork}) and send:"))?;
+        ctx.ui.out(t!(
+            "pr.would_push_origin_send",
+            branch = branch,
+            fork = fork
+        ))?;
         ctx.ui.out(format!(
             "POST {}/repos/{upstream}/pulls",
             endpoint.api.as_str().trim_end_matches('/')
@@ -385,7 +381,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             &compare_url(&endpoint, &upstream, &c.base, &head, &title, &body),
         );
     }
-    ctx.ui.status("Using", &template_name);
+    ctx.ui.status(t!("verb.using"), &template_name);
 
     // Push to the fork; a fork made moments ago may need a little longer.
     let Some(gh) = &gh else {
@@ -395,19 +391,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let origin = setup::remote_urls(&c.root)
         .and_then(|r| r.into_iter().find(|(n, _)| n == "origin").map(|(_, u)| u))
         .ok_or_else(|| {
-            Error::failed("this clone has no 'origin' remote (your fork)")
-                .hint("run `contrib start` here once to set it up")
+            Error::failed(t!("pr.clone_has_no_origin")).hint(t!("pr.run_contrib_start_here"))
         })?;
     wait_for_fork(ctx, &origin, &auth)?;
-    ctx.ui
-        .status("Pushing", format!("{branch} to origin ({fork})"));
+    ctx.ui.status(
+        t!("verb.pushing"),
+        t!("pr.origin", branch = branch, fork = fork),
+    );
     // Rewritten since the last push (sign-offs added, a rebase): the fork's branch is
     // replaced, but only if it is still where we last saw it.
     let tracking = format!("refs/remotes/origin/{branch}");
     let rewritten =
         work::rev(&c.root, &tracking).filter(|seen| !work::is_ancestor(&c.root, seen, "HEAD"));
     if let Some(seen) = rewritten {
-        ctx.ui.status("Replacing", format!("{branch} on your fork: it was rewritten since you last pushed (safely: only if nobody else pushed)"));
+        ctx.ui.status(
+            t!("verb.replacing"),
+            t!("pr.fork_was_rewritten_since", branch = branch),
+        );
         transfer::push_with_lease(&c.root, "origin", &branch, &seen, &auth)?;
     } else {
         let mut progress = ctx.ui.progress();
@@ -421,31 +421,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Open it, or update the one that is open already.
     let existing = ctx.block_on(gh.pulls_for_head(up_owner, up_name, &head))??;
     let pr = if let Some(open) = existing.into_iter().next() {
-        ctx.ui.out(format!(
-            "A pull request is already open for {branch}: #{} {}",
-            open.number, open.html_url
+        ctx.ui.out(t!(
+            "pr.pull_request_already_open",
+            branch = branch,
+            number = open.number,
+            html_url = open.html_url
         ))?;
-        if !ctx.ui.confirm(
-            "Update its title and description with these?",
-            None,
-            "--yes",
-        )? {
+        if !ctx
+            .ui
+            .confirm(t!("pr.update_title_description_these"), None, "--yes")?
+        {
             return Ok(());
         }
         let patch = serde_json::json!({"title": title, "body": body});
         ctx.block_on(gh.update_pull(up_owner, up_name, open.number, &patch))??
     } else {
-        ctx.ui
-            .status("Opening", format!("the pull request on {upstream}"));
+        ctx.ui.status(
+            t!("verb.opening"),
+            t!("pr.pull_request", upstream = upstream),
+        );
         match ctx.block_on(gh.create_pull(up_owner, up_name, &request))? {
             Ok(pr) => pr,
             Err(e) => {
                 let e = plain_words(e, &c.base, &head);
                 return Err(match save_recovery(ctx, &branch, &title, &body) {
-                    Some(path) => e.hint(format!(
-                        "your description is saved: `contrib pr --recover {}` sends it again",
-                        path.display()
-                    )),
+                    Some(path) => {
+                        e.hint(t!("pr.description_saved_contrib_pr", path = path.display()))
+                    }
                     None => e,
                 });
             }
@@ -454,10 +456,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({"number": pr.number, "url": pr.html_url, "title": pr.title, "draft": draft}));
     }
-    ctx.ui
-        .out(format!("Pull request #{}: {}", pr.number, pr.html_url))?;
-    ctx.ui.next("a maintainer reviews it. Checks for a first-time contributor may wait until a maintainer approves running them; that is normal.")?;
-    ctx.ui.out("`git push` after new commits updates it.")
+    ctx.ui.out(t!(
+        "pr.pull_request_2",
+        number = pr.number,
+        html_url = pr.html_url
+    ))?;
+    ctx.ui.next(t!("pr.maintainer_reviews_checks_first"))?;
+    ctx.ui.out(t!("pr.git_push_after_new"))
 }
 
 /// Opens `url` in `$BROWSER`, else with `xdg-open` on a terminal; prints it either way, so
@@ -467,7 +472,7 @@ fn open_page(ctx: &Ctx, url: &str) -> Result<()> {
         .env
         .get(crate::env::BROWSER)
         .map(String::from)
-        .or_else(|| ctx.ui.interactive.then(|| "xdg-open".to_string()));
+        .or_else(|| ctx.ui.interactive.then(|| t!("pr.xdg_open").to_string()));
     if let Some(b) = browser {
         let opened = std::process::Command::new(&b)
             .arg(url)
@@ -477,9 +482,7 @@ fn open_page(ctx: &Ctx, url: &str) -> Result<()> {
             .status()
             .is_ok_and(|s| s.success());
         if !opened {
-            ctx.ui.warn(format!(
-                "could not open the page with '{b}'; open it by hand"
-            ));
+            ctx.ui.warn(t!("pr.could_not_open_page", b = b));
         }
     }
     ctx.ui.out(url)
@@ -505,16 +508,12 @@ fn compare_url(
 /// GitHub's 422 answers, in plain words.
 fn plain_words(e: Error, base: &str, head: &str) -> Error {
     let has = |s: &str| e.causes.iter().any(|c| c.contains(s));
-    if has("No commits between") {
-        e.hint(format!(
-            "GitHub sees nothing in {head} that {base} lacks: check that your commits were pushed"
-        ))
-    } else if has("already exists") {
-        e.hint(
-            "a pull request for this branch is open already: run `contrib pr` again to update it",
-        )
+    if has(&t!("pr.no_commits_between")) {
+        e.hint(t!("pr.github_sees_nothing_lacks", head = head, base = base))
+    } else if has(&t!("pr.already_exists")) {
+        e.hint(t!("pr.pull_request_branch_open"))
     } else if e.kind == Kind::Unavailable {
-        e.hint("nothing was opened; run `contrib pr` again: it checks for an open pull request before sending")
+        e.hint(t!("pr.nothing_was_opened_run"))
     } else {
         e
     }
@@ -528,13 +527,17 @@ fn wait_for_fork(ctx: &Ctx, origin: &str, auth: &transfer::Auth) -> Result<()> {
     let mut told = false;
     while !transfer::reachable(origin, auth) {
         if waited >= limit {
-            return Err(Error::unavailable("your fork is not ready on GitHub yet")
-                .cause(format!("{origin} did not answer for {} s", limit.as_secs()))
-                .hint("large repositories can take minutes to fork; run `contrib pr` again a little later"));
+            return Err(Error::unavailable(t!("pr.fork_not_ready_github"))
+                .cause(t!(
+                    "pr.did_not_answer_s",
+                    origin = origin,
+                    as_secs = limit.as_secs()
+                ))
+                .hint(t!("pr.large_repositories_can_take")));
         }
         if !told {
             ctx.ui
-                .status("Waiting", "for GitHub to finish making your fork");
+                .status(t!("verb.waiting"), t!("pr.github_finish_making_fork"));
             told = true;
         }
         std::thread::sleep(delay);
@@ -635,9 +638,9 @@ fn ask_sections(ctx: &Ctx, tpl: &Template, answers: &mut Answers) -> Result<()> 
                 })
                 .collect();
             let chosen = ctx.ui.multi_select(
-                &format!(
-                    "{} (space ticks, enter goes on)",
-                    crate::text::one_line(&s.title)
+                &t!(
+                    "pr.space_ticks_enter_goes",
+                    title = crate::text::one_line(&s.title)
                 ),
                 &items,
                 &ticked,
@@ -653,7 +656,7 @@ fn ask_sections(ctx: &Ctx, tpl: &Template, answers: &mut Answers) -> Result<()> 
             continue;
         }
         for h in &s.hints {
-            ctx.ui.note(&crate::text::one_line(h));
+            ctx.ui.note(crate::text::one_line(h));
         }
         let prefilled = answers
             .sections
@@ -663,7 +666,7 @@ fn ask_sections(ctx: &Ctx, tpl: &Template, answers: &mut Answers) -> Result<()> 
             .unwrap_or_default();
         let answer = ctx
             .ui
-            .input(&crate::text::one_line(&s.title), &prefilled, true, |_| None)?;
+            .input(crate::text::one_line(&s.title), &prefilled, true, |_| None)?;
         answers
             .sections
             .retain(|(k, _)| tpl.find_section(k) != Some(i));

@@ -3,6 +3,7 @@
 use crate::cli::Ctx;
 use crate::error::{Error, Result};
 use crate::sandbox::{self, Seed};
+use crate::t;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -50,8 +51,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         fork_delay: Duration::from_millis(args.fork_delay),
         log: args.log.clone(),
     };
-    ctx.ui
-        .status("Starting", format!("the sandbox in {}", dir.display()));
+    ctx.ui.status(
+        t!("verb.starting"),
+        t!("sandbox.sandbox", dir = dir.display()),
+    );
     let ui = ctx.ui.clone();
     let json = ctx.ui.json;
     let stop = async {
@@ -61,7 +64,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::bug("could not start the async runtime").cause(e.to_string()))?;
+        .map_err(|e| Error::bug(t!("cli.could_not_start_async")).cause(e.to_string()))?;
     runtime.block_on(sandbox::run(
         options,
         move |addr, token| {
@@ -70,14 +73,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 vec![serde_json::json!({"api_url": api, "web_url": format!("http://{addr}"), "token": token, "dir": dir}).to_string()]
             } else {
                 vec![
-                    format!("The sandbox is running at http://{addr} (Ctrl-C stops it)."),
-                    "Paste these lines into another terminal to use it:".to_string(),
+                    t!("sandbox.sandbox_running_http_ctrl", addr = addr).to_string(),
+                    t!("sandbox.paste_these_lines_into").to_string(),
                     String::new(),
-                    format!("    export CONTRIB_API_URL={api}"),
-                    format!("    export GH_TOKEN={token}"),
+                    t!("sandbox.export_contrib_api_url", api = api).to_string(),
+                    t!("sandbox.export_gh_token", token = token).to_string(),
                     String::new(),
-                    "Then try: contrib doctor".to_string(),
-                    "The practice project is practice/hello-contrib; you are the user 'you'.".to_string(),
+                    t!("sandbox.then_try_contrib_doctor").to_string(),
+                    t!("sandbox.practice_project_practice_hello").to_string(),
                 ]
             };
             for line in lines {
@@ -86,6 +89,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         },
         stop,
     ))?;
-    ctx.ui.status("Stopped", "the sandbox");
+    ctx.ui.status(t!("verb.stopped"), t!("sandbox.sandbox_2"));
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, Kind, Result};
 use crate::git::{setup, transfer};
 use crate::github::{GitHub, Repo};
 use crate::host::Endpoint;
+use crate::t;
 use crate::target::Target;
 use std::path::{Path, PathBuf};
 
@@ -90,11 +91,14 @@ pub fn git_auth(ctx: &Ctx, endpoint: &Endpoint) -> transfer::Auth {
     };
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     transfer::Auth {
-        helper: Some(format!(
-            "!{} --api-url {} auth git-credential",
-            quote(&exe.to_string_lossy()),
-            quote(endpoint.api.as_str())
-        )),
+        helper: Some(
+            t!(
+                "start.api_url_auth_git",
+                to_string_lossy = quote(&exe.to_string_lossy()),
+                api = quote(endpoint.api.as_str())
+            )
+            .to_string(),
+        ),
         env: ctx.child_env.clone(),
     }
 }
@@ -157,13 +161,13 @@ fn place(ctx: &Ctx, args: &Args, upstream: &Repo, urls: &[&str]) -> Result<Place
     if clone_of(&dir, urls) {
         return Ok(Place::Adopt(dir));
     }
-    Err(Error::failed(format!(
-        "{} already exists and is not a clone of {}",
-        dir.display(),
-        upstream.full_name
+    Err(Error::failed(t!(
+        "start.already_exists_not_clone",
+        dir = dir.display(),
+        full_name = upstream.full_name
     ))
-    .cause("nothing was changed")
-    .hint("choose another place with --dir PATH, or move that directory away"))
+    .cause(t!("start.nothing_was_changed"))
+    .hint(t!("start.choose_another_place_dir")))
 }
 
 struct Fork {
@@ -192,15 +196,23 @@ async fn fork(gh: &GitHub, upstream: &Repo, login: &str, args: &Args) -> Result<
     }
     // GitHub returns an existing fork (also a renamed one) instead of making a second.
     let repo = gh
-        .create_fork(&upstream.owner.login, &upstream.name, args.org.as_deref(), args.fork_name.as_deref())
+        .create_fork(
+            &upstream.owner.login,
+            &upstream.name,
+            args.org.as_deref(),
+            args.fork_name.as_deref(),
+        )
         .await
         .map_err(|e| match e.kind {
             Kind::Unavailable => e,
-            _ if e.causes.iter().any(|c| c.contains("forking is disabled")) => e
-                .hint(format!("{} does not allow forks; ask its maintainers how to contribute (see its CONTRIBUTING guide)", upstream.full_name)),
-            _ if args.org.is_some() && e.causes.iter().any(|c| c.contains("(403)")) => {
-                e.hint(format!("you may not create repositories in {}; leave out --org to fork into your own account", args.org.as_deref().unwrap_or_default()))
-            }
+            _ if e.causes.iter().any(|c| c.contains("forking is disabled")) => e.hint(t!(
+                "start.does_not_allow_forks",
+                full_name = upstream.full_name
+            )),
+            _ if args.org.is_some() && e.causes.iter().any(|c| c.contains("(403)")) => e.hint(t!(
+                "start.may_not_create_repositories",
+                org = args.org.as_deref().unwrap_or_default()
+            )),
             _ => e,
         })?;
     Ok(Fork {
@@ -215,24 +227,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let issue_number = args.issue.or(target.issue);
     if args.branch.is_none() && issue_number.is_none() {
         return Err(
-            Error::usage("which branch should contrib make?").hint(format!(
-                "give an issue (contrib start {}#N) or a branch name (--branch NAME)",
-                target.full_name()
+            Error::usage(t!("start.which_branch_should_contrib")).hint(t!(
+                "start.give_issue_contrib_start",
+                full_name = target.full_name()
             )),
         );
     }
     if let Some(b) = &args.branch
         && !branch::is_valid(b)
     {
-        return Err(Error::usage(format!("'{b}' is not a valid branch name"))
-            .hint("use letters, digits, '-', '_' and '/', e.g. fix/12-empty-names"));
+        return Err(Error::usage(t!("start.not_valid_branch_name", b = b))
+            .hint(t!("start.use_letters_digits_e")));
     }
     let found = ctx.require_token(&endpoint)?;
     let gh = ctx.github(&endpoint, Some(found.token.clone()))?;
 
     // 1. Who you are, the repository and the issue: one round trip, together.
     ctx.ui.status(
-        "Resolving",
+        t!("verb.resolving"),
         format!("{} on {}", target.full_name(), endpoint.host),
     );
     let (me, repo, issue) = ctx.block_on(async {
@@ -246,12 +258,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     })?;
     let me = me?;
     let repo = repo?.ok_or_else(|| {
-        Error::failed(format!(
-            "{} was not found on {}",
-            target.full_name(),
-            endpoint.host
+        Error::failed(t!(
+            "start.was_not_found",
+            full_name = target.full_name(),
+            host = endpoint.host
         ))
-        .hint("check the spelling; a private repository also needs a token with the 'repo' scope")
+        .hint(t!("start.check_spelling_private_repository"))
     })?;
     // Started from your own fork: the project is its parent.
     let (upstream, mut issue) = match (
@@ -272,36 +284,46 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     {
         issue = ctx.block_on(gh.issue(&upstream.owner.login, &upstream.name, n))??;
         if issue.is_none() {
-            return Err(
-                Error::failed(format!("{} has no issue #{n}", upstream.full_name)).hint(format!(
-                    "see the open issues at {}/issues",
-                    upstream.html_url
-                )),
-            );
+            return Err(Error::failed(t!(
+                "start.has_no_issue",
+                full_name = upstream.full_name,
+                n = n
+            ))
+            .hint(t!(
+                "start.see_open_issues_issues",
+                html_url = upstream.html_url
+            )));
         }
     }
     if upstream.archived {
-        return Err(Error::failed(format!("{} is archived (read-only): it takes no contributions", upstream.full_name))
-            .hint("look for an active fork or a successor project, or run `contrib find` for other issues"));
+        return Err(Error::failed(t!(
+            "start.archived_read_only_takes",
+            full_name = upstream.full_name
+        ))
+        .hint(t!("start.look_active_fork_successor")));
     }
     if upstream.allow_forking == Some(false)
         && !args.no_fork
         && !upstream.owner_login().eq_ignore_ascii_case(&me.user.login)
     {
-        return Err(Error::failed(format!("{} does not allow forks", upstream.full_name))
-            .hint("ask its maintainers how to contribute (see its CONTRIBUTING guide), or use --no-fork if you can push to it"));
+        return Err(Error::failed(t!(
+            "start.does_not_allow_forks_2",
+            full_name = upstream.full_name
+        ))
+        .hint(t!("start.ask_maintainers_how_contribute")));
     }
     if let Some(i) = &issue {
         if i.is_pull_request() {
             return Err(
-                Error::usage(format!("#{} is a pull request, not an issue", i.number))
-                    .hint("give the number of an issue to work on"),
+                Error::usage(t!("claim.pull_request_not_issue", number = i.number))
+                    .hint(t!("start.give_number_issue_work")),
             );
         }
         if i.state != "open" {
-            ctx.ui.warn(format!(
-                "issue #{} is {}; check that it still needs work",
-                i.number, i.state
+            ctx.ui.warn(t!(
+                "start.issue_check_still_needs",
+                number = i.number,
+                state = i.state
             ));
         }
     }
@@ -337,8 +359,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let clone_job = match &place {
         Place::Fresh(d) => {
-            ctx.ui
-                .status("Cloning", format!("{upstream_url} into {}", d.display()));
+            ctx.ui.status(
+                t!("verb.cloning"),
+                format!("{upstream_url} into {}", d.display()),
+            );
             let (d, url, auth, ui, depth) = (
                 d.clone(),
                 upstream_url.clone(),
@@ -352,7 +376,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         Place::Adopt(d) => {
             ctx.ui
-                .status("Using", format!("the clone in {}", d.display()));
+                .status(t!("verb.using"), t!("start.clone", d = d.display()));
             None
         }
     };
@@ -364,11 +388,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if let Ok(Ok(f)) = &result {
             let (verb, what) = if f.created {
                 (
-                    "Forked",
-                    format!("{} to {}", upstream.full_name, f.repo.full_name),
+                    t!("verb.forked"),
+                    t!(
+                        "start.forked_to",
+                        from = upstream.full_name,
+                        to = f.repo.full_name
+                    ),
                 )
             } else {
-                ("Using", format!("your fork {}", f.repo.full_name))
+                (
+                    t!("verb.using"),
+                    t!("start.fork", full_name = f.repo.full_name),
+                )
             };
             ctx.ui.status(verb, what);
         }
@@ -376,7 +407,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let cloned = clone_job.map(|h| {
         h.join()
-            .unwrap_or_else(|_| Err(Error::bug("the clone thread stopped unexpectedly")))
+            .unwrap_or_else(|_| Err(Error::bug(t!("start.clone_thread_stopped_unexpectedly"))))
     });
     if let Some(r) = cloned {
         r?;
@@ -403,7 +434,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut report = setup::Report::default();
     setup::remotes(&dir, &upstream_url, &origin_url, &mut report)?;
     if matches!(place, Place::Adopt(_)) {
-        ctx.ui.status("Fetching", "upstream");
+        ctx.ui.status(t!("verb.fetching"), "upstream");
         let mut progress = ctx.ui.progress();
         let fetched = transfer::fetch(&dir, "upstream", &auth, &mut |p| {
             progress.update(&p.phase, p.current, p.total, p.detail.as_deref(), p.done)
@@ -431,15 +462,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             && let Some(name) = branch::apply_rule(rule, i.number, &i.title)
             && branch::is_valid(&name)
         {
-            report.notes.push(format!(
-                "named the branch by the project's rule ({})",
-                rules
-                    .branch_rule
-                    .evidence
-                    .first()
-                    .map(String::as_str)
-                    .unwrap_or(rule)
-            ));
+            report.notes.push(
+                t!(
+                    "start.named_branch_project_s",
+                    rule = rules
+                        .branch_rule
+                        .evidence
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or(rule)
+                )
+                .to_string(),
+            );
             topic = name;
         }
     }
@@ -468,7 +502,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if fork_ready {
             transfer::fetch(&dir, "origin", &auth, &mut |_| {})?;
         } else {
-            report.notes.push("your fork is still being made on GitHub; it is needed only when you push, and contrib waits for it then".into());
+            report.notes.push(t!("start.fork_still_being_made").into());
         }
     }
 
@@ -491,7 +525,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }));
     }
     for n in &report.notes {
-        ctx.ui.status("Note", n);
+        ctx.ui.status(t!("verb.note"), n);
     }
     let what = match &issue {
         Some(i) => format!(
@@ -502,27 +536,28 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ),
         None => upstream.full_name.clone(),
     };
-    ctx.ui.out(format!("Ready to work on {what}"))?;
+    ctx.ui.out(t!("start.ready_work", what = what))?;
     ctx.ui.out(format!("  code      {}", dir.display()))?;
     let made = if report.branch_created {
-        "new, from"
+        t!("start.new_from")
     } else {
-        "existing, based on"
+        t!("start.existing_based")
     };
     ctx.ui.out(format!(
         "  branch    {topic} ({made} upstream/{})",
         upstream.default_branch
     ))?;
     if own {
-        ctx.ui.out(format!(
-            "  origin    {origin_url} (the project itself: you push here)"
+        ctx.ui.out(t!(
+            "start.origin_project_itself_push",
+            origin_url = origin_url
         ))?;
     } else {
-        ctx.ui.out(format!(
-            "  origin    {origin_url} (your fork: you push here)"
-        ))?;
-        ctx.ui.out(format!(
-            "  upstream  {upstream_url} (the project: updates come from here)"
+        ctx.ui
+            .out(t!("start.origin_fork_push_here", origin_url = origin_url))?;
+        ctx.ui.out(t!(
+            "start.upstream_project_updates_come",
+            upstream_url = upstream_url
         ))?;
     }
     let cd = if dir == ctx.cwd {
@@ -530,8 +565,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         format!("cd {rel}, then ")
     };
-    ctx.ui
-        .next(format!("{cd}make your change, and run `contrib commit`."))
+    ctx.ui.next(t!("start.make_change_run_contrib", cd = cd))
 }
 
 /// Clones into a hidden sibling first and moves it into place at the end, so an
@@ -546,17 +580,17 @@ fn clone_into(
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "clone".into());
+        .unwrap_or_else(|| t!("start.clone_2").into());
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| {
-        Error::failed(format!("could not create {}", parent.display())).cause(e.to_string())
+        Error::failed(t!("start.could_not_create", parent = parent.display())).cause(e.to_string())
     })?;
     let partial = parent.join(format!(".{name}.contrib-partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial).map_err(|e| {
-            Error::failed(format!(
-                "could not remove the unfinished clone {}",
-                partial.display()
+            Error::failed(t!(
+                "start.could_not_remove_unfinished",
+                partial = partial.display()
             ))
             .cause(e.to_string())
         })?;
@@ -568,18 +602,16 @@ fn clone_into(
     progress.finish();
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&partial);
-        return Err(e.hint(
-            "nothing was left behind: run the same command again when the connection is back",
-        ));
+        return Err(e.hint(t!("start.nothing_was_left_behind")));
     }
     if dir.exists() {
         // An empty directory (checked by the caller) makes way for the clone.
         std::fs::remove_dir(dir).map_err(|e| {
-            Error::failed(format!("could not use {}", dir.display())).cause(e.to_string())
+            Error::failed(t!("start.could_not_use", dir = dir.display())).cause(e.to_string())
         })?;
     }
     std::fs::rename(&partial, dir).map_err(|e| {
-        Error::failed(format!("could not move the clone to {}", dir.display())).cause(e.to_string())
+        Error::failed(t!("start.could_not_move_clone", dir = dir.display())).cause(e.to_string())
     })
 }
 

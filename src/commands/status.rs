@@ -6,6 +6,7 @@ use crate::contribution::Contribution;
 use crate::error::{Error, Result};
 use crate::git::work;
 use crate::github::GitHub;
+use crate::t;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -59,7 +60,7 @@ fn local(c: &Contribution) -> Result<Local> {
     let branch = c
         .branch
         .clone()
-        .ok_or_else(|| Error::failed("you are not on a branch"))?;
+        .ok_or_else(|| Error::failed(t!("commit.are_not_branch")))?;
     let base_ref = c.base_ref();
     let tracking = format!("refs/remotes/origin/{branch}");
     let rules = c.rules();
@@ -130,9 +131,9 @@ async fn pull_state(gh: &GitHub, owner: &str, name: &str, head: &str) -> Result<
     }));
     if detail.mergeable_state.as_deref() == Some("behind") {
         checks.push(Check {
-            name: "up to date with the base".into(),
+            name: t!("status.up_date_base").into(),
             group: Group::Failed,
-            explanation: Some("the project moved on: run `contrib sync --push`".into()),
+            explanation: Some(t!("status.project_moved_run_contrib").into()),
             url: None,
         });
     }
@@ -206,12 +207,11 @@ async fn pull_state(gh: &GitHub, owner: &str, name: &str, head: &str) -> Result<
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let c = Contribution::here(&ctx.cwd)?;
     let upstream = c.upstream.clone().ok_or_else(|| {
-        Error::failed("contrib does not know which project this clone contributes to")
-            .hint("run `contrib start OWNER/REPO` here once")
+        Error::failed(t!("pr.contrib_does_not_know")).hint(t!("status.run_contrib_start_owner"))
     })?;
     let (owner, name) = upstream
         .split_once('/')
-        .ok_or_else(|| Error::bug("contrib.upstream has no slash"))?;
+        .ok_or_else(|| Error::bug(t!("pr.contrib_upstream_has_no")))?;
     let endpoint = ctx.endpoint()?;
     let found = ctx.require_token(&endpoint)?;
     let gh = ctx.github(&endpoint, Some(found.token))?;
@@ -239,11 +239,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             return Ok(());
         }
         ctx.ui.status(
-            "Watching",
-            format!(
-                "refreshing every {} s until the checks settle (Ctrl-C stops)",
-                args.interval
-            ),
+            t!("verb.watching"),
+            t!("status.refreshing_every_s_until", interval = args.interval),
         );
         std::thread::sleep(Duration::from_secs(args.interval.max(1)));
     }
@@ -251,60 +248,69 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 fn show(ctx: &Ctx, l: &Local, pr: Option<&PullState>) -> Result<()> {
     let out = |s: String| ctx.ui.out(s);
-    out(format!(
-        "Branch {} (based on upstream/{})",
-        l.branch, l.base
-    ))?;
-    out(format!(
-        "  {} commit(s) ahead of upstream/{}, {} behind{}",
-        l.ahead,
-        l.base,
-        l.behind,
-        if l.behind > 0 {
-            " (`contrib sync` brings them in)"
-        } else {
-            ""
-        }
-    ))?;
+    out(t!(
+        "status.branch_based_upstream",
+        branch = l.branch,
+        base = l.base
+    )
+    .to_string())?;
+    out(if l.behind > 0 {
+        t!(
+            "status.ahead_behind_sync",
+            ahead = l.ahead,
+            base = l.base,
+            behind = l.behind
+        )
+    } else {
+        t!(
+            "status.ahead_behind",
+            ahead = l.ahead,
+            base = l.base,
+            behind = l.behind
+        )
+    }
+    .to_string())?;
     out(match l.unpushed {
-        None => "  not pushed yet (`contrib pr` pushes it)".into(),
-        Some(0) => "  everything is pushed to your fork".into(),
-        Some(n) => format!("  {n} commit(s) not pushed yet (`git push`)"),
+        None => t!("status.not_pushed_yet_contrib").into(),
+        Some(0) => t!("status.everything_pushed_fork").into(),
+        Some(n) => t!("status.commit_s_not_pushed", n = n).to_string(),
     })?;
     if l.uncommitted {
-        out("  uncommitted changes (`contrib commit -a`)".into())?;
+        out(t!("status.uncommitted_changes_contrib_commit").into())?;
     }
     if l.signoff_required {
         if l.unsigned_commits.is_empty() {
-            out("  every commit is signed off, as the project requires".into())?;
+            out(t!("status.every_commit_signed_off").into())?;
         } else {
-            out(format!(
-                "  {} commit(s) lack Signed-off-by (`contrib commit --fix-signoff`): {}",
-                l.unsigned_commits.len(),
-                l.unsigned_commits.join("; ")
-            ))?;
+            out(t!(
+                "status.commit_s_lack_signed",
+                unsigned_commits = l.unsigned_commits.len(),
+                unsigned_commits2 = l.unsigned_commits.join("; ")
+            )
+            .to_string())?;
         }
     }
     let Some(p) = pr else {
-        return out("No pull request yet: `contrib pr` opens one.".into());
+        return out(t!("status.no_pull_request_yet").into());
     };
     let draft = if p.draft { ", draft" } else { "" };
-    out(format!(
-        "Pull request #{} ({}{draft}) {}",
-        p.number, p.state, p.url
-    ))?;
+    out(t!(
+        "status.pull_request",
+        number = p.number,
+        state = p.state,
+        draft = draft,
+        url = p.url
+    )
+    .to_string())?;
     match p.state.as_str() {
-        "merged" => return out("  merged: thank you! Your change is in the project.".into()),
+        "merged" => return out(t!("status.merged_thank_change_project").into()),
         "closed" => {
-            return out("  closed without merging; the conversation on the page says why".into());
+            return out(t!("status.closed_without_merging_conversation").into());
         }
         _ => {}
     }
     if p.mergeable == Some(false) || p.mergeable_state.as_deref() == Some("dirty") {
-        out(format!(
-            "  it conflicts with {}: `contrib sync` to resolve",
-            l.base
-        ))?;
+        out(t!("status.conflicts_contrib_sync_resolve", base = l.base).to_string())?;
     }
     let by = p
         .review
@@ -314,25 +320,27 @@ fn show(ctx: &Ctx, l: &Local, pr: Option<&PullState>) -> Result<()> {
         .collect::<Vec<_>>()
         .join(", ");
     out(match p.review.decision.as_str() {
-        "changes-requested" => format!("  review: changes requested by {by}"),
-        "approved" => format!("  review: approved by {by}"),
-        _ => "  review: waiting for a maintainer".into(),
+        "changes-requested" => t!("status.review_changes_requested", by = by).to_string(),
+        "approved" => t!("status.review_approved", by = by).to_string(),
+        _ => t!("status.review_waiting_maintainer").into(),
     })?;
     if p.review_comments > 0 {
-        out(format!(
-            "  {} review comment(s); the latest: {}",
-            p.review_comments,
-            p.review.latest_words.clone().unwrap_or_default()
-        ))?;
+        out(t!(
+            "status.review_comment_s_latest",
+            review_comments = p.review_comments,
+            latest_words = p.review.latest_words.clone().unwrap_or_default()
+        )
+        .to_string())?;
     }
     let count = |g: Group| p.checks.iter().filter(|c| c.group == g).count();
-    out(format!(
-        "  checks: {} passed, {} failed, {} running, {} waiting for a maintainer's approval",
-        count(Group::Passed),
-        count(Group::Failed),
-        count(Group::Running),
-        count(Group::WaitingForMaintainer)
-    ))?;
+    out(t!(
+        "status.checks_passed_failed_running",
+        Passed = count(Group::Passed),
+        Failed = count(Group::Failed),
+        Running = count(Group::Running),
+        WaitingForMaintainer = count(Group::WaitingForMaintainer)
+    )
+    .to_string())?;
     for c in p
         .checks
         .iter()

@@ -5,6 +5,7 @@ use crate::cli::Ctx;
 use crate::contribution::Contribution;
 use crate::error::{Error, Result};
 use crate::git::{transfer, work};
+use crate::t;
 
 /// Bring your branch up to date with the project
 #[derive(Debug, clap::Args)]
@@ -36,16 +37,13 @@ const STASHED: &str = "contrib.syncstash";
 
 fn conflict_error(c: &Contribution, branch: &str) -> Error {
     let files = work::conflicted(&c.root);
-    let mut e = Error::failed(format!(
-        "your changes and upstream's touch the same lines; the sync stopped so you can choose ({} file(s))",
-        files.len()
-    ));
+    let mut e = Error::failed(t!("sync.changes_upstream_s_touch", files = files.len()));
     for f in &files {
-        e = e.cause(format!("conflict in {f}"));
+        e = e.cause(t!("sync.conflict", f = f));
     }
-    e.hint("open each file, keep what should stay between the <<<<<<< and >>>>>>> marks (and remove the marks), then `git add` it")
-        .hint("then run `contrib sync --continue`; or `contrib sync --abort` to put everything back as it was")
-        .hint(format!("your branch as it was before is kept as refs/contrib/backup/{branch}"))
+    e.hint(t!("sync.open_each_file_keep"))
+        .hint(t!("sync.then_run_contrib_sync"))
+        .hint(t!("sync.branch_was_before_kept", branch = branch))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -54,7 +52,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .branch
         .clone()
         .or_else(|| work::config_get(&c.root, "contrib.syncbranch"))
-        .ok_or_else(|| Error::failed("you are not on a branch"))?;
+        .ok_or_else(|| Error::failed(t!("commit.are_not_branch")))?;
     if args.abort {
         let was = work::in_progress(&c.root);
         work::abort(&c.root)?;
@@ -62,101 +60,103 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let backup = format!("refs/contrib/backup/{branch}");
         let restored = work::rev(&c.root, "HEAD") == work::rev(&c.root, &backup);
         return ctx.ui.out(match (was, restored) {
-            (None, _) => "No sync was in progress; nothing changed.".to_string(),
-            (_, true) => format!("Sync given up: {branch} is exactly as it was before."),
-            (_, false) => {
-                format!("Sync given up. The branch as it was before is kept as {backup}.")
-            }
+            (None, _) => t!("sync.no_sync_was_progress").to_string(),
+            (_, true) => t!("sync.sync_given_up_exactly", branch = branch).to_string(),
+            (_, false) => t!("sync.sync_given_up_branch", backup = backup).to_string(),
         });
     }
     if args.continue_ {
         if work::in_progress(&c.root).is_none() {
-            return ctx.ui.out("No sync is in progress: nothing to continue.");
+            return ctx.ui.out(t!("sync.no_sync_progress_nothing"));
         }
         if !work::conflicted(&c.root).is_empty() {
-            return Err(conflict_error(&c, &branch).context("there are still files with conflicts"));
+            return Err(conflict_error(&c, &branch).context(t!("sync.there_are_still_files")));
         }
         if !work::continue_(&c.root)? {
             return Err(conflict_error(&c, &branch));
         }
         finish_stash(ctx, &c)?;
-        ctx.ui
-            .status("Synced", format!("{branch} with upstream/{}", c.base));
+        ctx.ui.status(
+            t!("verb.synced"),
+            t!("sync.upstream", branch = branch, base = c.base),
+        );
         return push_again(ctx, &c, &branch, &args);
     }
     if work::in_progress(&c.root).is_some() {
-        return Err(
-            Error::failed("a rebase or merge is already in progress here")
-                .hint("finish it with `contrib sync --continue`, or `contrib sync --abort`"),
-        );
+        return Err(Error::failed(t!("sync.rebase_merge_already_progress"))
+            .hint(t!("sync.finish_contrib_sync_continue")));
     }
 
     let endpoint = ctx.endpoint()?;
     let auth = crate::commands::start::git_auth(ctx, &endpoint);
     c.require_upstream_remote()?;
-    ctx.ui.status("Fetching", "upstream");
+    ctx.ui.status(t!("verb.fetching"), "upstream");
     transfer::fetch(&c.root, "upstream", &auth, &mut |_| {})?;
     let base_ref = c.require_base()?;
     if branch != c.base && work::fast_forward_branch(&c.root, &c.base, &base_ref)? {
         ctx.ui
-            .status("Updated", format!("your {} to upstream/{}", c.base, c.base));
+            .status(t!("verb.updated"), t!("sync.upstream_2", base = c.base));
     }
     if args.fork_default {
         fork_default(ctx, &c)?;
     }
     if branch == c.base {
         if work::is_ancestor(&c.root, &base_ref, "HEAD") {
-            return ctx.ui.out(format!(
-                "Already up to date: {branch} has everything upstream/{} has.",
-                c.base
+            return ctx.ui.out(t!(
+                "sync.already_up_date_has",
+                branch = branch,
+                base = c.base
             ));
         }
         if work::is_dirty(&c.root) {
-            return Err(
-                Error::failed("you have uncommitted changes on the default branch")
-                    .hint("commit or stash them first"),
-            );
+            return Err(Error::failed(t!("sync.have_uncommitted_changes_default"))
+                .hint(t!("sync.commit_stash_them_first")));
         }
         work::integrate(&c.root, &base_ref, true)?;
-        return ctx
-            .ui
-            .out(format!("{branch} now matches upstream/{}.", c.base));
+        return ctx.ui.out(t!(
+            "sync.now_matches_upstream",
+            branch = branch,
+            base = c.base
+        ));
     }
     if work::is_ancestor(&c.root, &base_ref, "HEAD") {
-        return ctx.ui.out(format!(
-            "Already up to date: {branch} has everything upstream/{} has.",
-            c.base
+        return ctx.ui.out(t!(
+            "sync.already_up_date_has",
+            branch = branch,
+            base = c.base
         ));
     }
     if work::is_dirty(&c.root) {
         if !args.autostash {
-            return Err(Error::failed("you have uncommitted changes, and syncing needs a clean tree")
-                .hint("commit them (`contrib commit -a`), or run `contrib sync --autostash` to put them aside and back")
-                .hint("nothing was changed"));
+            return Err(Error::failed(t!("sync.have_uncommitted_changes_syncing"))
+                .hint(t!("sync.commit_them_contrib_commit"))
+                .hint(t!("start.nothing_was_changed")));
         }
         work::stash(&c.root)?;
         work::config_set(&c.root, STASHED, "1")?;
-        ctx.ui.status(
-            "Stashed",
-            "your uncommitted changes (they come back at the end)",
-        );
+        ctx.ui
+            .status(t!("verb.stashed"), t!("sync.uncommitted_changes_they_come"));
     }
     let backup = work::backup(&c.root, &branch)?;
     work::config_set(&c.root, "contrib.syncbranch", &branch)?;
     let how = if args.merge { "Merging" } else { "Rebasing" };
     ctx.ui.status(
         how,
-        format!(
-            "{branch} onto upstream/{} (the branch as it was is kept as {backup})",
-            c.base
+        t!(
+            "sync.onto_upstream_branch_was",
+            branch = branch,
+            base = c.base,
+            backup = backup
         ),
     );
     if !work::integrate(&c.root, &base_ref, args.merge)? {
         return Err(conflict_error(&c, &branch));
     }
     finish_stash(ctx, &c)?;
-    ctx.ui
-        .status("Synced", format!("{branch} with upstream/{}", c.base));
+    ctx.ui.status(
+        t!("verb.synced"),
+        t!("sync.upstream", branch = branch, base = c.base),
+    );
     push_again(ctx, &c, &branch, &args)
 }
 
@@ -165,7 +165,8 @@ fn finish_stash(ctx: &Ctx, c: &Contribution) -> Result<()> {
     if work::config_get(&c.root, STASHED).is_some() {
         work::config_unset(&c.root, STASHED);
         work::unstash(&c.root)?;
-        ctx.ui.status("Restored", "your uncommitted changes");
+        ctx.ui
+            .status(t!("verb.restored"), t!("sync.uncommitted_changes"));
     }
     Ok(())
 }
@@ -175,48 +176,42 @@ fn finish_stash(ctx: &Ctx, c: &Contribution) -> Result<()> {
 fn push_again(ctx: &Ctx, c: &Contribution, branch: &str, args: &Args) -> Result<()> {
     let tracking = format!("refs/remotes/origin/{branch}");
     let Some(expected) = work::rev(&c.root, &tracking) else {
-        return ctx.ui.out(
-            "Your branch is up to date with upstream. It was never pushed; `contrib pr` pushes it.",
-        );
+        return ctx.ui.out(t!("sync.branch_up_date_upstream"));
     };
     if work::rev(&c.root, "HEAD").as_deref() == Some(expected.as_str()) {
-        return ctx.ui.out("Your branch is up to date, on your fork too.");
+        return ctx.ui.out(t!("sync.branch_up_date_fork"));
     }
     let push = if args.no_push {
         false
     } else if args.push || ctx.ui.yes {
         true
     } else if ctx.ui.interactive {
-        ctx.ui.confirm(
-            "Push the updated branch to your fork? (it replaces the old one there, safely)",
-            Some(true),
-            "--push",
-        )?
+        ctx.ui
+            .confirm(t!("sync.push_updated_branch_fork"), Some(true), "--push")?
     } else {
         false
     };
     if !push {
-        return ctx.ui.out("Your branch is up to date with upstream. Your fork still has the old one: `contrib sync --push` replaces it safely.");
+        return ctx.ui.out(t!("sync.branch_up_date_upstream_2"));
     }
     let endpoint = ctx.endpoint()?;
     let auth = crate::commands::start::git_auth(ctx, &endpoint);
     transfer::push_with_lease(&c.root, "origin", branch, &expected, &auth)?;
-    ctx.ui.out(format!(
-        "Pushed the updated {branch} to your fork; the pull request shows it."
-    ))
+    ctx.ui
+        .out(t!("sync.pushed_updated_fork_pull", branch = branch))
 }
 
 fn fork_default(ctx: &Ctx, c: &Contribution) -> Result<()> {
     let fork = c.fork.clone().ok_or_else(|| {
-        Error::failed("contrib does not know your fork here").hint("run `contrib start` here once")
+        Error::failed(t!("sync.contrib_does_not_know")).hint(t!("sync.run_contrib_start_here"))
     })?;
     let (owner, name) = fork
         .split_once('/')
-        .ok_or_else(|| Error::bug("contrib.fork has no slash"))?;
+        .ok_or_else(|| Error::bug(t!("sync.contrib_fork_has_no")))?;
     let endpoint = ctx.endpoint()?;
     let found = ctx.require_token(&endpoint)?;
     let gh = ctx.github(&endpoint, Some(found.token))?;
     let message = ctx.block_on(gh.merge_upstream(owner, name, &c.base))??;
-    ctx.ui.status("Fork", format!("{fork}: {message}"));
+    ctx.ui.status(t!("verb.fork"), format!("{fork}: {message}"));
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::commands;
 use crate::env;
 use crate::error::{Error, Result};
 use crate::sandbox::{self, Sandbox};
+use crate::t;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -55,7 +56,7 @@ impl Guide<'_> {
         if self.ctx.ui.interactive && !self.ctx.ui.yes {
             self.ctx
                 .ui
-                .confirm("Ready for the next step?", Some(true), "--yes")?;
+                .confirm(t!("tutorial.ready_next_step"), Some(true), "--yes")?;
         }
         Ok(())
     }
@@ -77,15 +78,15 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let config = root.join("config");
     let store_path = config.join("credentials.json");
     let mut store = Store::default();
-    let token =
-        Token::new(sb.token.clone()).ok_or_else(|| Error::bug("the sandbox has no token"))?;
+    let token = Token::new(sb.token.clone())
+        .ok_or_else(|| Error::bug(t!("tutorial.sandbox_has_no_token")))?;
     store.set(&sb.addr.to_string(), &token);
     store
         .write(&store_path)
-        .map_err(|e| Error::failed("could not set up the tutorial").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("tutorial.could_not_set_up")).cause(e.to_string()))?;
     let work = root.join("work");
     std::fs::create_dir_all(&work)
-        .map_err(|e| Error::failed("could not set up the tutorial").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("tutorial.could_not_set_up")).cause(e.to_string()))?;
     let api = sb.api_url();
     let env = ctx
         .env
@@ -209,7 +210,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         dir.join("tests/test_hello.py"),
         "import unittest\n\nimport hello\n\n\nclass GreetTest(unittest.TestCase):\n    def test_greets_by_name(self):\n        self.assertIn(\"Ada\", hello.greet(\"Ada\"))\n\n    def test_says_hello(self):\n        self.assertEqual(hello.greet(\"Ada\"), \"Hello, Ada!\")\n\n\nif __name__ == \"__main__\":\n    unittest.main()\n",
     )
-    .map_err(|e| Error::failed("could not write the test").cause(e.to_string()))?;
+    .map_err(|e| Error::failed(t!("tutorial.could_not_write_test")).cause(e.to_string()))?;
     commands::commit::run(
         &in_clone,
         commands::commit::Args {
@@ -297,28 +298,26 @@ fn make_change(ctx: &Ctx, dir: &Path) -> Result<()> {
     let file = dir.join("hello.py");
     let read = || {
         std::fs::read_to_string(&file)
-            .map_err(|e| Error::failed("could not read hello.py").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("tutorial.could_not_read_hello")).cause(e.to_string()))
     };
     if ctx.ui.interactive
         && !ctx.ui.yes
         && !ctx.ui.confirm(
-            "Shall the tutorial make the change for you?",
+            t!("tutorial.shall_tutorial_make_change"),
             Some(true),
             "--yes",
         )?
     {
-        ctx.ui.out(format!(
-            "Edit {} (change \"Helo\" to \"Hello\"), save it, then answer.",
-            file.display()
-        ))?;
+        ctx.ui
+            .out(t!("tutorial.edit_change_helo_hello", file = file.display()))?;
         while read()?.contains("Helo,") {
-            ctx.ui.confirm("Done?", Some(true), "--yes")?;
+            ctx.ui.confirm(t!("tutorial.done"), Some(true), "--yes")?;
         }
         return Ok(());
     }
     let text = read()?.replace("\"Helo, \"", "\"Hello, \"");
     std::fs::write(&file, text)
-        .map_err(|e| Error::failed("could not change hello.py").cause(e.to_string()))
+        .map_err(|e| Error::failed(t!("tutorial.could_not_change_hello")).cause(e.to_string()))
 }
 
 /// Meanwhile, the maintainer lands another change upstream, so `sync` has work to do.
@@ -343,9 +342,9 @@ fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
         if ok {
             Ok(())
         } else {
-            Err(Error::bug(format!(
-                "the tutorial's maintainer could not run git {}",
-                args.join(" ")
+            Err(Error::bug(t!(
+                "tutorial.tutorial_s_maintainer_could",
+                args = args.join(" ")
             )))
         }
     };
@@ -358,7 +357,7 @@ fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
         other.join("CHANGELOG.md"),
         "- greet() says hello\n- the README explains the tests\n- a changelog\n",
     )
-    .map_err(|e| Error::bug("could not write").cause(e.to_string()))?;
+    .map_err(|e| Error::bug(t!("tutorial.could_not_write")).cause(e.to_string()))?;
     run(
         &[
             "commit",
@@ -387,11 +386,12 @@ fn verify(sb: &Sandbox) -> Result<()> {
     let body = pr["body"].as_str().unwrap_or("");
     let filled = body.contains("Fixes #1") && !body.contains("Fixes #\n") && body.contains("- [x]");
     if !(claimed && merged && filled) {
-        return Err(
-            Error::bug("the tutorial did not leave the sandbox as expected").cause(format!(
-                "claimed: {claimed}, merged: {merged}, template filled: {filled}"
-            )),
-        );
+        return Err(Error::bug(t!("tutorial.tutorial_did_not_leave")).cause(t!(
+            "tutorial.claimed_merged_template_filled",
+            claimed = claimed,
+            merged = merged,
+            filled = filled
+        )));
     }
     Ok(())
 }

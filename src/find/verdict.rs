@@ -2,6 +2,7 @@
 
 use super::claims::{self, Comment};
 use super::labels::Tier;
+use crate::t;
 use chrono::{DateTime, Utc};
 
 /// What GitHub told us about one issue, in our terms.
@@ -26,7 +27,7 @@ fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     match days {
         0 => "today".into(),
         1 => "yesterday".into(),
-        d => format!("{d} days ago"),
+        d => t!("find.days_ago", d = d).to_string(),
     }
 }
 
@@ -44,31 +45,32 @@ pub fn verdict(f: &Facts, now: DateTime<Utc>) -> Verdict {
     if let Some(a) = f.assignees.first() {
         return Verdict {
             free: false,
-            reason: format!("assigned to @{a}"),
+            reason: t!("find.assigned", a = a).to_string(),
         };
     }
     if let Some((n, by)) = f.open_prs.first() {
         return Verdict {
             free: false,
-            reason: format!("pull request #{n} by @{by} is open"),
+            reason: t!("find.pull_request_open", n = n, by = by).to_string(),
         };
     }
     if let Some(c) = claims::holder(&f.comments, now) {
         return Verdict {
             free: false,
-            reason: format!(
-                "@{} claimed it {}: \"{}\"",
-                c.author,
-                ago(c.created_at, now),
-                quote(&c.body)
-            ),
+            reason: t!(
+                "find.claimed",
+                author = c.author,
+                now = ago(c.created_at, now),
+                body = quote(&c.body)
+            )
+            .to_string(),
         };
     }
     let claimed_before = f.comments.iter().any(|c| claims::is_claim(&c.body));
     let reason = if claimed_before {
-        "free: an earlier claim was given up or has lapsed".to_string()
+        t!("find.free_earlier_claim_was").to_string()
     } else {
-        "free: nobody assigned, no open pull request, no claim".to_string()
+        t!("find.free_nobody_assigned_no").to_string()
     };
     Verdict { free: true, reason }
 }

@@ -10,6 +10,7 @@ pub use credential::credential_fill;
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::t;
 use git2::{Config, ConfigLevel, Repository, RepositoryOpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -51,7 +52,7 @@ pub fn discover(dir: &Path) -> Result<Option<Repository>> {
     ) {
         Ok(repo) => Ok(Some(repo)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(git_error("could not open the git repository here", e)),
+        Err(e) => Err(git_error(&t!("git.could_not_open_git"), e)),
     }
 }
 
@@ -62,16 +63,16 @@ pub fn config(env: &Env, dir: &Path) -> Result<Config> {
     if let Some(repo) = discover(dir)? {
         return repo
             .config()
-            .map_err(|e| git_error("could not read the repository's git config", e));
+            .map_err(|e| git_error(&t!("git.could_not_read_repository"), e));
     }
-    let mut cfg = Config::new().map_err(|e| git_error("could not read git config", e))?;
+    let mut cfg = Config::new().map_err(|e| git_error(&t!("git.could_not_read_git"), e))?;
     let nosystem = env
         .get(env::GIT_CONFIG_NOSYSTEM)
         .is_some_and(|v| !matches!(v, "0" | "false" | "no" | "off"));
     let mut add = |path: PathBuf, level| {
         if path.is_file() {
             cfg.add_file(&path, level, false)
-                .map_err(|e| git_error(&format!("could not read {}", path.display()), e))
+                .map_err(|e| git_error(&t!("auth.could_not_read", path = path.display()), e))
         } else {
             Ok(())
         }
@@ -116,7 +117,7 @@ pub fn editor(env: &Env, dir: &Path) -> String {
         })
         .or_else(|| env.get(env::VISUAL).map(String::from))
         .or_else(|| env.get(env::EDITOR).map(String::from))
-        .unwrap_or_else(|| "vi".into())
+        .unwrap_or_else(|| t!("git.vi").into())
 }
 
 /// git's `http.proxy`, used when no proxy variable is set.
@@ -134,7 +135,7 @@ pub fn repo_info(dir: &Path) -> Result<Option<RepoInfo>> {
     let root = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
     let names = repo
         .remotes()
-        .map_err(|e| git_error("could not list the remotes", e))?;
+        .map_err(|e| git_error(&t!("git.could_not_list_remotes"), e))?;
     let mut remotes = Vec::new();
     for name in names.iter().flatten().flatten() {
         if let Ok(remote) = repo.find_remote(name) {

@@ -2,6 +2,7 @@
 //! `contrib.*` record that later commands read. All local, with libgit2.
 
 use crate::error::{Error, Result};
+use crate::t;
 use git2::{BranchType, Repository};
 use std::path::Path;
 
@@ -79,23 +80,29 @@ fn ensure_remote(repo: &Repository, name: &str, url: &str, report: &mut Report) 
         Some(current) => {
             let keep = format!("{name}-before-contrib");
             repo.remote_rename(name, &keep)
-                .map_err(e("could not rename a remote"))?;
-            report.notes.push(format!(
-                "renamed the remote '{name}' ({current}) to '{keep}'"
-            ));
+                .map_err(e(&t!("git.could_not_rename_remote")))?;
+            report.notes.push(
+                t!(
+                    "git.renamed_remote",
+                    name = name,
+                    current = current,
+                    keep = keep
+                )
+                .to_string(),
+            );
         }
         None => {}
     }
     if let Some(other) = remotes_with_url(repo, url).into_iter().find(|n| n != name) {
         repo.remote_rename(&other, name)
-            .map_err(e("could not rename a remote"))?;
+            .map_err(e(&t!("git.could_not_rename_remote")))?;
         report
             .notes
-            .push(format!("renamed the remote '{other}' to '{name}'"));
+            .push(t!("git.renamed_remote_2", other = other, name = name).to_string());
         return Ok(());
     }
     repo.remote(name, url)
-        .map_err(e("could not add a remote"))?;
+        .map_err(e(&t!("git.could_not_add_remote")))?;
     Ok(())
 }
 
@@ -107,33 +114,33 @@ pub fn remotes(
     origin_url: &str,
     report: &mut Report,
 ) -> Result<()> {
-    let repo = Repository::open(dir).map_err(e("could not open the clone"))?;
+    let repo = Repository::open(dir).map_err(e(&t!("git.could_not_open_clone")))?;
     ensure_remote(&repo, "upstream", upstream_url, report)?;
     if origin_url == upstream_url {
         if remote_url(&repo, "origin").is_none() {
             repo.remote("origin", origin_url)
-                .map_err(e("could not add a remote"))?;
+                .map_err(e(&t!("git.could_not_add_remote")))?;
         }
     } else {
         ensure_remote(&repo, "origin", origin_url, report)?;
     }
     let mut cfg = repo
         .config()
-        .map_err(e("could not open the clone's config"))?;
+        .map_err(e(&t!("git.could_not_open_clone_2")))?;
     cfg.set_str("remote.pushDefault", "origin")
-        .map_err(e("could not write the clone's config"))
+        .map_err(e(&t!("git.could_not_write_clone")))
 }
 
 /// The default branch follows upstream; the topic branch is cut from it (or exists) and is
 /// checked out; the `contrib.*` record is written. Needs `upstream` fetched.
 pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
-    let repo = Repository::open(dir).map_err(e("could not open the clone"))?;
+    let repo = Repository::open(dir).map_err(e(&t!("git.could_not_open_clone")))?;
     let mut cfg = repo
         .config()
-        .map_err(e("could not open the clone's config"))?;
+        .map_err(e(&t!("git.could_not_open_clone_2")))?;
     let set = |cfg: &mut git2::Config, k: &str, v: &str| {
         cfg.set_str(k, v)
-            .map_err(e("could not write the clone's config"))
+            .map_err(e(&t!("git.could_not_write_clone")))
     };
 
     // The default branch follows upstream.
@@ -142,12 +149,12 @@ pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
         .find_reference(&upstream_ref)
         .and_then(|r| r.peel_to_commit())
         .map_err(|err| {
-            Error::failed(format!(
-                "upstream has no branch '{}' here",
-                s.default_branch
+            Error::failed(t!(
+                "git.upstream_has_no_branch",
+                default_branch = s.default_branch
             ))
             .cause(err.message().to_string())
-            .hint("run `git fetch upstream` and try again")
+            .hint(t!("git.run_git_fetch_upstream"))
         })?;
     if repo
         .find_branch(s.default_branch, BranchType::Local)
@@ -169,7 +176,7 @@ pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
     let exists = repo.find_branch(s.topic, BranchType::Local).is_ok();
     if !exists {
         repo.branch(s.topic, &base, false)
-            .map_err(e("could not create the branch"))?;
+            .map_err(e(&t!("git.could_not_create_branch")))?;
         report.branch_created = true;
     }
     set(
@@ -198,16 +205,17 @@ pub fn checkout(repo: &Repository, branch: &str) -> Result<()> {
     }
     let target = repo
         .revparse_single(&refname)
-        .map_err(e("could not find the branch"))?;
+        .map_err(e(&t!("git.could_not_find_branch")))?;
     let mut opts = git2::build::CheckoutBuilder::new();
     opts.safe();
-    repo.checkout_tree(&target, Some(&mut opts)).map_err(|err| {
-        Error::failed(format!("could not switch to the branch '{branch}'"))
-            .cause(err.message().to_string())
-            .hint("your uncommitted changes are in the way and were left as they are: commit or stash them (git stash), then run the command again")
-    })?;
+    repo.checkout_tree(&target, Some(&mut opts))
+        .map_err(|err| {
+            Error::failed(t!("git.could_not_switch_branch", branch = branch))
+                .cause(err.message().to_string())
+                .hint(t!("git.uncommitted_changes_are_way"))
+        })?;
     repo.set_head(&refname)
-        .map_err(e("could not switch branches"))?;
+        .map_err(e(&t!("git.could_not_switch_branches")))?;
     Ok(())
 }
 

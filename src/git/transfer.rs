@@ -5,6 +5,7 @@
 //! command line (`-c credential.helper=…`), never in a URL or in `.git/config`.
 
 use crate::error::{Error, Result};
+use crate::t;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -87,9 +88,9 @@ fn run_with_progress(
     // Never let git ask on the terminal: our helper answers, or the command fails clearly.
     cmd.env("GIT_TERMINAL_PROMPT", "0");
     let mut child = cmd.spawn().map_err(|e| {
-        Error::failed(format!("{what}: could not run git"))
+        Error::failed(t!("git.could_not_run_git", what = what))
             .cause(e.to_string())
-            .hint("install git and make sure it is on PATH")
+            .hint(t!("git.install_git_make_sure"))
     })?;
     let mut stderr = child.stderr.take().expect("piped");
     let mut messages: Vec<String> = Vec::new();
@@ -119,6 +120,7 @@ fn run_with_progress(
         return Ok(());
     }
     // A connection that failed is the network's fault (exit 3), not the user's.
+    // i18n: not for people (what git prints, matched as is)
     const NETWORK: [&str; 9] = [
         "Could not resolve host",
         "Failed to connect",
@@ -180,7 +182,7 @@ pub fn clone(
         cmd.arg(format!("--depth={d}"));
     }
     cmd.arg("--").arg(url).arg(dir);
-    run_with_progress(cmd, &format!("could not clone {url}"), progress)
+    run_with_progress(cmd, &t!("git.could_not_clone", url = url), progress)
 }
 
 /// `git fetch REMOTE` inside `dir`.
@@ -194,7 +196,11 @@ pub fn fetch(
     cmd.arg("-C")
         .arg(dir)
         .args(["fetch", "--progress", "--prune", remote]);
-    run_with_progress(cmd, &format!("could not fetch from {remote}"), progress)
+    run_with_progress(
+        cmd,
+        &t!("git.could_not_fetch_from", remote = remote),
+        progress,
+    )
 }
 
 /// `git push --set-upstream REMOTE HEAD:refs/heads/BRANCH`. A refused push is an error
@@ -214,9 +220,20 @@ pub fn push(
         remote,
         &format!("HEAD:refs/heads/{branch}"),
     ]);
-    run_with_progress(cmd, &format!("could not push {branch} to {remote}"), progress).map_err(|e| {
-        if e.causes.iter().any(|c| c.contains("rejected") || c.contains("non-fast-forward") || c.contains("fetch first")) {
-            e.hint(format!("{remote} has commits on {branch} that you do not have; bring them in first (`git pull --rebase {remote} {branch}`), then run this again"))
+    run_with_progress(
+        cmd,
+        &t!("git.could_not_push", branch = branch, remote = remote),
+        progress,
+    )
+    .map_err(|e| {
+        if e.causes.iter().any(|c| {
+            c.contains("rejected") || c.contains("non-fast-forward") || c.contains("fetch first")
+        }) {
+            e.hint(t!(
+                "git.has_commits_do_not",
+                remote = remote,
+                branch = branch
+            ))
         } else {
             e
         }
@@ -240,10 +257,26 @@ pub fn push_with_lease(
         remote,
         &format!("HEAD:refs/heads/{branch}"),
     ]);
-    run_with_progress(cmd, &format!("could not push {branch} to {remote}"), &mut |_| {}).map_err(|e| {
-        if e.causes.iter().any(|c| c.contains("stale info") || c.contains("rejected")) {
-            e.context(format!("{remote} has commits on {branch} that you have not seen, so nothing there was replaced"))
-                .hint(format!("look at them first: `git fetch {remote}` and `git log {remote}/{branch}`"))
+    run_with_progress(
+        cmd,
+        &t!("git.could_not_push", branch = branch, remote = remote),
+        &mut |_| {},
+    )
+    .map_err(|e| {
+        if e.causes
+            .iter()
+            .any(|c| c.contains("stale info") || c.contains("rejected"))
+        {
+            e.context(t!(
+                "git.has_commits_have_not",
+                remote = remote,
+                branch = branch
+            ))
+            .hint(t!(
+                "git.look_them_first_git",
+                remote = remote,
+                branch = branch
+            ))
         } else {
             e
         }

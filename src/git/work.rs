@@ -2,6 +2,7 @@
 //! signing (`commit.gpgsign`) and the user's settings behave exactly as with git itself.
 
 use crate::error::{Error, Result};
+use crate::t;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,15 +16,15 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| {
-            Error::failed("could not run git")
+            Error::failed(t!("git.could_not_run_git_2"))
                 .cause(e.to_string())
-                .hint("install git and make sure it is on PATH")
+                .hint(t!("git.install_git_make_sure"))
         })?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
-        let mut e = Error::failed(format!("git {} failed", args.first().unwrap_or(&"")));
+        let mut e = Error::failed(t!("git.git_failed", first = args.first().unwrap_or(&"")));
         for line in err.lines().filter(|l| !l.trim().is_empty()).take(6) {
             e = e.cause(
                 line.trim_start_matches("fatal: ")
@@ -72,26 +73,26 @@ pub fn commit(dir: &Path, message: &str) -> Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::failed("could not run git").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(message.as_bytes());
     }
     let out = child
         .wait_with_output()
-        .map_err(|e| Error::failed("could not run git").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let signing = err.contains("gpg") || err.contains("sign");
         let mut e = Error::failed(if signing {
-            "git could not sign the commit, so nothing was committed"
+            t!("git.git_could_not_sign")
         } else {
-            "git could not make the commit"
+            t!("git.git_could_not_make")
         });
         for line in err.lines().filter(|l| !l.trim().is_empty()).take(6) {
             e = e.cause(line.trim().to_string());
         }
         if signing {
-            e = e.hint("this repository (or your git config) asks for signed commits (commit.gpgsign): set up your signing key, or turn signing off with `git config commit.gpgsign false` if the project does not need it");
+            e = e.hint(t!("git.repository_git_config_asks"));
         }
         return Err(e);
     }
@@ -150,7 +151,7 @@ pub fn rebase_signoff(dir: &Path, onto: &str) -> Result<()> {
     .map(|_| ())
     .map_err(|e| {
         let _ = git(dir, &["rebase", "--abort"]);
-        e.context("could not add the sign-offs; the branch was left as it was")
+        e.context(t!("git.could_not_add_sign"))
     })
 }
 
@@ -164,11 +165,11 @@ fn git_no_editor(dir: &Path, args: &[&str]) -> Result<String> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| Error::failed("could not run git").cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     } else {
-        let mut e = Error::failed(format!("git {} stopped", args.first().unwrap_or(&"")));
+        let mut e = Error::failed(t!("git.git_stopped", first = args.first().unwrap_or(&"")));
         for line in String::from_utf8_lossy(&out.stderr)
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with("hint:"))
@@ -254,15 +255,19 @@ pub fn abort(dir: &Path) -> Result<()> {
 }
 
 pub fn stash(dir: &Path) -> Result<()> {
-    git(dir, &["stash", "push", "--quiet", "-m", "contrib sync"]).map(|_| ())
+    git(
+        dir,
+        &["stash", "push", "--quiet", "-m", &t!("git.contrib_sync")],
+    )
+    .map(|_| ())
 }
 
 pub fn unstash(dir: &Path) -> Result<()> {
     git(dir, &["stash", "pop", "--quiet"])
         .map(|_| ())
         .map_err(|e| {
-            e.context("your stashed changes could not be put back cleanly")
-                .hint("they are safe in `git stash list`; `git stash pop` when ready")
+            e.context(t!("git.stashed_changes_could_not"))
+                .hint(t!("git.they_are_safe_git"))
         })
 }
 

@@ -3,6 +3,7 @@
 
 use super::types::RateInfo;
 use crate::error::Error;
+use crate::t;
 use http::{HeaderMap, StatusCode};
 
 #[derive(serde::Deserialize, Default)]
@@ -37,7 +38,7 @@ fn error_lines(errors: &[serde_json::Value]) -> Vec<String> {
 fn when(rate: &RateInfo) -> String {
     let at = rate.reset_at();
     let mins = (at - chrono::Utc::now()).num_minutes().max(0);
-    format!("{} UTC (in {mins} min)", at.format("%H:%M"))
+    t!("github.utc_min", M = at.format("%H:%M"), mins = mins).to_string()
 }
 
 pub fn api(host: &str, status: StatusCode, headers: &HeaderMap, body: &[u8], what: &str) -> Error {
@@ -48,28 +49,36 @@ pub fn api(host: &str, status: StatusCode, headers: &HeaderMap, body: &[u8], wha
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
     let mut err = match status.as_u16() {
         401 => Error::failed(what.to_string())
-            .cause(format!("{host} rejected the token ({} {message})", status.as_u16()))
-            .hint("the token may be expired or revoked: run `contrib auth login` with a new one, or check GH_TOKEN"),
+            .cause(t!(
+                "github.rejected_token",
+                host = host,
+                as_u16 = status.as_u16(),
+                message = message
+            ))
+            .hint(t!("github.token_may_expired_revoked")),
         403 | 429 => {
             let rate = RateInfo::from_headers(headers);
             let retry_after = headers.get("retry-after").and_then(|v| v.to_str().ok());
             if let Some(rate) = rate.filter(|r| r.remaining == 0) {
                 Error::unavailable(what.to_string())
-                    .cause(format!("the GitHub API rate limit is used up ({} requests)", rate.limit))
-                    .hint(format!("it resets at {}; try again then", when(&rate)))
+                    .cause(t!("github.github_api_rate_limit", limit = rate.limit))
+                    .hint(t!("github.resets_try_again_then", rate = when(&rate)))
             } else if let Some(secs) = retry_after {
                 Error::unavailable(what.to_string())
-                    .cause(format!("GitHub asked contrib to slow down ({message})"))
-                    .hint(format!("wait {secs} seconds and try again"))
+                    .cause(t!("github.github_asked_contrib_slow", message = message))
+                    .hint(t!("github.wait_seconds_try_again", secs = secs))
             } else {
                 Error::failed(what.to_string())
                     .cause(format!("{host} refused: {message} ({})", status.as_u16()))
             }
         }
-        404 => Error::failed(what.to_string()).cause(format!("not found on {host} (404)")),
+        404 => Error::failed(what.to_string()).cause(t!("github.not_found_404", host = host)),
         500..=599 => Error::unavailable(what.to_string())
-            .cause(format!("{host} had a problem ({} {message})", status.as_u16()))
-            .hint("GitHub may be having trouble; try again in a few minutes"),
+            .cause(format!(
+                "{host} had a problem ({} {message})",
+                status.as_u16()
+            ))
+            .hint(t!("github.github_may_having_trouble")),
         _ => Error::failed(what.to_string()).cause(format!("{message} ({})", status.as_u16())),
     };
     for line in error_lines(&parsed.errors) {
@@ -101,16 +110,14 @@ pub fn network(host: &str, err: &(dyn std::error::Error + 'static)) -> Error {
         .iter()
         .any(|c| c.contains("timed out") || c.contains("timeout"));
     let mut e = Error::unavailable(if timed_out {
-        format!("{host} did not answer in time")
+        t!("github.did_not_answer_time", host = host)
     } else {
-        format!("could not reach {host}")
+        t!("github.could_not_reach", host = host)
     });
     for c in chain {
         e = e.cause(c);
     }
-    e.hint(format!(
-        "check your network connection (and HTTPS_PROXY if you need a proxy), then try again; `contrib doctor` checks the connection to {host}"
-    ))
+    e.hint(t!("github.check_network_connection_https", host = host))
 }
 
 #[cfg(test)]

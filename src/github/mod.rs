@@ -14,6 +14,7 @@ pub use types::*;
 
 use crate::auth::{Scopes, Token};
 use crate::error::{Error, Result};
+use crate::t;
 use http::{HeaderMap, Method, StatusCode};
 use octocrab::Octocrab;
 use serde::de::DeserializeOwned;
@@ -80,9 +81,9 @@ impl GitHub {
             None => config.api.host_str().unwrap_or_default().to_string(),
         };
         let bad_proxy = |var: &str, e: reqwest::Error| {
-            Error::usage(format!("the proxy setting {var} is not a valid URL"))
+            Error::usage(t!("github.proxy_setting_not_valid", var = var))
                 .cause(e.to_string())
-                .hint("set it to a URL such as http://proxy.example.com:3128")
+                .hint(t!("github.set_url_such_http"))
         };
         // `no_proxy()` stops reqwest reading the environment itself: we pass what we read.
         let mut http = reqwest::Client::builder()
@@ -106,18 +107,18 @@ impl GitHub {
         }
         let http = http
             .build()
-            .map_err(|e| Error::bug("could not set up the HTTP client").cause(e.to_string()))?;
+            .map_err(|e| Error::bug(t!("github.could_not_set_up")).cause(e.to_string()))?;
         let mut builder = Octocrab::builder()
             .base_uri(config.api.as_str().trim_end_matches('/'))
             .map_err(|e| {
-                Error::usage(format!("invalid API URL '{}'", config.api)).cause(e.to_string())
+                Error::usage(t!("github.invalid_api_url", api = config.api)).cause(e.to_string())
             })?;
         if let Some(token) = &config.token {
             builder = builder.personal_token(token.expose().to_string());
         }
         let crab = builder
             .build_with_reqwest(http)
-            .map_err(|e| Error::bug("could not set up the GitHub client").cause(e.to_string()))?;
+            .map_err(|e| Error::bug(t!("github.could_not_set_up_2")).cause(e.to_string()))?;
         let cache = config
             .cache_dir
             .map(|dir| cache::Cache::new(dir, config.token.as_ref()));
@@ -168,7 +169,12 @@ impl GitHub {
             builder = builder.header(http::header::IF_NONE_MATCH, tag);
         }
         let request = self.crab.build_request(builder, body).map_err(|e| {
-            Error::bug(format!("could not build the request {method} {route}")).cause(e.to_string())
+            Error::bug(t!(
+                "github.could_not_build_request",
+                method = method,
+                route = route
+            ))
+            .cause(e.to_string())
         })?;
         let response = self
             .crab
@@ -255,7 +261,14 @@ impl GitHub {
             if !retryable || attempt >= delays.len() {
                 return result;
             }
-            self.log(|| format!("retrying GET {route} in {} ms", delays[attempt].as_millis()));
+            self.log(|| {
+                t!(
+                    "github.retrying_get_ms",
+                    route = route,
+                    as_millis = delays[attempt].as_millis()
+                )
+                .to_string()
+            });
             tokio::time::sleep(delays[attempt]).await;
             attempt += 1;
         }
@@ -284,7 +297,9 @@ impl GitHub {
 
     /// The authenticated user, with the token's scopes.
     pub async fn whoami(&self) -> Result<Whoami> {
-        let (user, headers): (User, _) = self.get("/user", "could not check the token").await?;
+        let (user, headers): (User, _) = self
+            .get("/user", &t!("github.could_not_check_token"))
+            .await?;
         let scopes = Scopes::parse(header(&headers, "x-oauth-scopes"));
         Ok(Whoami {
             user,
@@ -300,8 +315,15 @@ impl GitHub {
         if raw.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let raw = self.check(raw, &format!("could not read {owner}/{name}"))?;
-        parse(&raw.body, &format!("could not read {owner}/{name}")).map(Some)
+        let raw = self.check(
+            raw,
+            &t!("github.could_not_read", owner = owner, name = name),
+        )?;
+        parse(
+            &raw.body,
+            &t!("github.could_not_read", owner = owner, name = name),
+        )
+        .map(Some)
     }
 
     /// One issue (or pull request); `Ok(None)` when there is none with that number.
@@ -311,7 +333,12 @@ impl GitHub {
         if matches!(raw.status.as_u16(), 404 | 410) {
             return Ok(None);
         }
-        let what = format!("could not read issue #{number} of {owner}/{name}");
+        let what = t!(
+            "github.could_not_read_issue",
+            number = number,
+            owner = owner,
+            name = name
+        );
         let raw = self.check(raw, &what)?;
         parse(&raw.body, &what).map(Some)
     }
@@ -333,7 +360,7 @@ impl GitHub {
         if let Some(n) = fork_name {
             body["name"] = n.into();
         }
-        let what = format!("could not fork {owner}/{name}");
+        let what = t!("github.could_not_fork", owner = owner, name = name);
         self.send_json(Method::POST, &route, &body, &what).await
     }
 
@@ -382,7 +409,7 @@ impl GitHub {
         let route = format!("/repos/{}/{}/labels?per_page=100", seg(owner), seg(name));
         self.get_pages(
             &route,
-            &format!("could not read the labels of {owner}/{name}"),
+            &t!("github.could_not_read_labels", owner = owner, name = name),
             3,
         )
         .await
@@ -406,7 +433,7 @@ impl GitHub {
         }
         self.get_pages(
             &route,
-            &format!("could not list the issues of {owner}/{name}"),
+            &t!("github.could_not_list_issues", owner = owner, name = name),
             max_pages,
         )
         .await
@@ -425,7 +452,12 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not read the history of {owner}/{name}#{number}"),
+            &t!(
+                "github.could_not_read_history",
+                owner = owner,
+                name = name,
+                number = number
+            ),
             3,
         )
         .await
@@ -439,7 +471,12 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not read the comments on {owner}/{name}#{number}"),
+            &t!(
+                "github.could_not_read_comments",
+                owner = owner,
+                name = name,
+                number = number
+            ),
             10,
         )
         .await
@@ -459,7 +496,12 @@ impl GitHub {
             seg(owner),
             seg(name)
         );
-        let what = format!("could not comment on {owner}/{name}#{number}");
+        let what = t!(
+            "github.could_not_comment",
+            owner = owner,
+            name = name,
+            number = number
+        );
         self.send_json(
             Method::POST,
             &route,
@@ -499,8 +541,8 @@ impl GitHub {
             route.push_str(&format!("&sort={s}&order=desc"));
         }
         let raw = self.get_raw(&route).await?;
-        let raw = self.check(raw, "could not search GitHub's issues")?;
-        parse(&raw.body, "could not search GitHub's issues")
+        let raw = self.check(raw, &t!("github.could_not_search_github"))?;
+        parse(&raw.body, &t!("github.could_not_search_github"))
     }
 
     /// A text file from the default branch (or `reference`); `Ok(None)` if absent.
@@ -525,7 +567,12 @@ impl GitHub {
         if raw.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let what = format!("could not read {path} of {owner}/{name}");
+        let what = t!(
+            "github.could_not_read_2",
+            path = path,
+            owner = owner,
+            name = name
+        );
         let raw = self.check(raw, &what)?;
         let v: serde_json::Value = parse(&raw.body, &what)?;
         let Some(content) = v.get("content").and_then(|c| c.as_str()) else {
@@ -537,7 +584,7 @@ impl GitHub {
             .decode(cleaned)
             .map_err(|e| {
                 Error::unavailable(what.clone())
-                    .cause(format!("GitHub sent content contrib could not decode: {e}"))
+                    .cause(t!("github.github_sent_content_contrib", e = e))
             })?;
         Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
@@ -548,8 +595,8 @@ impl GitHub {
         if matches!(raw.status.as_u16(), 403 | 404) {
             return Ok(vec![]);
         }
-        let raw = self.check(raw, "could not read your email addresses")?;
-        let list: Vec<serde_json::Value> = parse(&raw.body, "could not read your email addresses")?;
+        let raw = self.check(raw, &t!("github.could_not_read_email"))?;
+        let list: Vec<serde_json::Value> = parse(&raw.body, &t!("github.could_not_read_email"))?;
         Ok(list
             .iter()
             .filter_map(|e| e.get("email").and_then(|v| v.as_str()).map(String::from))
@@ -559,7 +606,12 @@ impl GitHub {
     /// Brings a fork's branch up to date with its parent on GitHub; GitHub's own words.
     pub async fn merge_upstream(&self, owner: &str, name: &str, branch: &str) -> Result<String> {
         let route = format!("/repos/{}/{}/merge-upstream", seg(owner), seg(name));
-        let what = format!("could not update {owner}/{name}'s {branch} on GitHub");
+        let what = t!(
+            "github.could_not_update_s",
+            owner = owner,
+            name = name,
+            branch = branch
+        );
         let raw = self
             .send_once(
                 Method::POST,
@@ -568,7 +620,7 @@ impl GitHub {
             )
             .await?;
         if raw.status == StatusCode::CONFLICT {
-            return Err(Error::failed(what).cause("your fork's branch has commits the project does not have, so it cannot simply move forward"));
+            return Err(Error::failed(what).cause(t!("github.fork_s_branch_has")));
         }
         let raw = self.check(raw, &what)?;
         let v: serde_json::Value = parse(&raw.body, &what)?;
@@ -593,7 +645,7 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not list the pull requests of {owner}/{name}"),
+            &t!("github.could_not_list_pull", owner = owner, name = name),
             1,
         )
         .await
@@ -601,7 +653,7 @@ impl GitHub {
 
     pub async fn pull(&self, owner: &str, name: &str, number: u64) -> Result<PullDetail> {
         let route = format!("/repos/{}/{}/pulls/{number}", seg(owner), seg(name));
-        self.get(&route, &format!("could not read pull request #{number}"))
+        self.get(&route, &t!("github.could_not_read_pull", number = number))
             .await
             .map(|(v, _)| v)
     }
@@ -614,7 +666,7 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not read the reviews of #{number}"),
+            &t!("github.could_not_read_reviews", number = number),
             3,
         )
         .await
@@ -633,7 +685,7 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not read the review comments of #{number}"),
+            &t!("github.could_not_read_review", number = number),
             3,
         )
         .await
@@ -645,7 +697,7 @@ impl GitHub {
             seg(owner),
             seg(name)
         );
-        self.get::<CheckRuns>(&route, "could not read the checks")
+        self.get::<CheckRuns>(&route, &t!("github.could_not_read_checks"))
             .await
             .map(|(v, _)| v.check_runs)
     }
@@ -657,7 +709,7 @@ impl GitHub {
         sha: &str,
     ) -> Result<Vec<CommitStatus>> {
         let route = format!("/repos/{}/{}/commits/{sha}/status", seg(owner), seg(name));
-        self.get::<CombinedStatus>(&route, "could not read the commit status")
+        self.get::<CombinedStatus>(&route, &t!("github.could_not_read_commit"))
             .await
             .map(|(v, _)| v.statuses)
     }
@@ -672,7 +724,7 @@ impl GitHub {
         );
         self.get_pages(
             &route,
-            &format!("could not list the pull requests of {owner}/{name}"),
+            &t!("github.could_not_list_pull", owner = owner, name = name),
             1,
         )
         .await
@@ -686,7 +738,7 @@ impl GitHub {
         request: &serde_json::Value,
     ) -> Result<Pull> {
         let route = format!("/repos/{}/{}/pulls", seg(owner), seg(name));
-        let what = format!("could not open the pull request on {owner}/{name}");
+        let what = t!("github.could_not_open_pull", owner = owner, name = name);
         self.send_json(Method::POST, &route, request, &what).await
     }
 
@@ -698,14 +750,14 @@ impl GitHub {
         request: &serde_json::Value,
     ) -> Result<Pull> {
         let route = format!("/repos/{}/{}/pulls/{number}", seg(owner), seg(name));
-        let what = format!("could not update pull request #{number}");
+        let what = t!("github.could_not_update_pull", number = number);
         self.send_json(Method::PATCH, &route, request, &what).await
     }
 
     /// The rate limits (asking costs nothing against them).
     pub async fn rate_limit(&self) -> Result<RateLimits> {
         let (limits, _): (RateLimits, _) = self
-            .get("/rate_limit", "could not read the rate limit")
+            .get("/rate_limit", &t!("github.could_not_read_rate"))
             .await?;
         Ok(limits)
     }
@@ -738,11 +790,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
         Error::unavailable(what.to_string())
-            .cause(format!(
-                "GitHub's answer was not what contrib expected: {e}"
-            ))
-            .hint(
-                "if this keeps happening, please report it with the output of `contrib -v doctor`",
-            )
+            .cause(t!("github.github_s_answer_was", e = e))
+            .hint(t!("github.if_keeps_happening_please"))
     })
 }

@@ -5,6 +5,7 @@
 //! with a default takes it, and one without fails with exit 2 naming the flag that answers it.
 
 use crate::error::{Error, Kind, Result};
+use crate::t;
 use crate::text::strip_control;
 use std::io::{IsTerminal, Write};
 
@@ -122,13 +123,13 @@ impl Ui {
     pub fn out(&self, line: impl AsRef<str>) -> Result<()> {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{}", line.as_ref())
-            .map_err(|e| Error::io("could not write the output", &e))
+            .map_err(|e| Error::io(t!("ui.could_not_write_output"), &e))
     }
 
     /// The "what next" line after a step; not with `-q` or `--json`.
     pub fn next(&self, what: impl AsRef<str>) -> Result<()> {
         if self.verbosity >= Verbosity::Normal && !self.json {
-            self.out(format!("Next: {}", what.as_ref()))
+            self.out(format!("{} {}", t!("ui.label.next"), what.as_ref()))
         } else {
             Ok(())
         }
@@ -140,13 +141,13 @@ impl Ui {
         stdout
             .write_all(bytes)
             .and_then(|_| stdout.flush())
-            .map_err(|e| Error::io("could not write the output", &e))
+            .map_err(|e| Error::io(t!("ui.could_not_write_output"), &e))
     }
 
     /// A JSON document on stdout.
     pub fn out_json(&self, value: &serde_json::Value) -> Result<()> {
         let text = serde_json::to_string_pretty(value)
-            .map_err(|e| Error::bug("could not write JSON").cause(e.to_string()))?;
+            .map_err(|e| Error::bug(t!("ui.could_not_write_json")).cause(e.to_string()))?;
         self.out(text)
     }
 
@@ -164,9 +165,12 @@ impl Ui {
     }
 
     /// A step, cargo-style: a right-aligned verb and what it does (stderr; not with -q/--json).
-    pub fn status(&self, verb: &str, message: impl AsRef<str>) {
+    pub fn status(&self, verb: impl AsRef<str>, message: impl AsRef<str>) {
+        let verb = verb.as_ref();
         if self.verbosity >= Verbosity::Normal && !self.json {
-            let verb = self.paint(&format!("{verb:>12}"), console::Style::new().green().bold());
+            // Right-aligned by display width: a Chinese character takes two columns.
+            let verb = console::pad_str(verb, 12, console::Alignment::Right, None);
+            let verb = self.paint(&verb, console::Style::new().green().bold());
             self.err_line(&format!("{verb} {}", message.as_ref()));
         }
     }
@@ -183,13 +187,17 @@ impl Ui {
 
     pub fn warn(&self, message: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            let label = self.paint("warning:", console::Style::new().yellow().bold());
+            let label = self.paint(
+                &t!("ui.label.warning"),
+                console::Style::new().yellow().bold(),
+            );
             self.err_line(&format!("{label} {}", message.as_ref()));
         }
     }
 
     /// A check's outcome: ✓, ✗, ! or –, then text, then an indented hint.
-    pub fn check_line(&self, mark: Mark, text: &str, hint: Option<&str>) -> Result<()> {
+    pub fn check_line(&self, mark: Mark, text: impl AsRef<str>, hint: Option<&str>) -> Result<()> {
+        let text = text.as_ref();
         let (symbol, style) = match mark {
             Mark::Ok => ("✓", console::Style::new().green()),
             Mark::Fail => ("✗", console::Style::new().red().bold()),
@@ -203,7 +211,7 @@ impl Ui {
         };
         self.out(format!("{symbol} {text}"))?;
         if let Some(hint) = hint {
-            self.out(format!("    hint: {hint}"))?;
+            self.out(format!("    {} {hint}", t!("ui.label.hint")))?;
         }
         Ok(())
     }
@@ -214,13 +222,17 @@ impl Ui {
         if err.kind == Kind::BrokenPipe || err.silent {
             return;
         }
-        let label = self.paint("error:", console::Style::new().red().bold());
+        let label = self.paint(&t!("ui.label.error"), console::Style::new().red().bold());
         self.err_line(&format!("{label} {}", strip_control(&err.message)));
         for cause in &err.causes {
-            self.err_line(&format!("caused by: {}", strip_control(cause)));
+            self.err_line(&format!(
+                "{} {}",
+                t!("ui.label.caused_by"),
+                strip_control(cause)
+            ));
         }
         for hint in &err.hints {
-            let label = self.paint("hint:", console::Style::new().cyan().bold());
+            let label = self.paint(&t!("ui.label.hint"), console::Style::new().cyan().bold());
             self.err_line(&format!("{label} {}", strip_control(hint)));
         }
     }
@@ -229,26 +241,37 @@ impl Ui {
         let why = if self.interactive {
             ""
         } else {
-            " and there is no terminal to ask on"
+            &t!("ui.there_no_terminal_ask")
         };
-        Error::usage(format!("contrib needs an answer to \"{question}\"{why}"))
-            .hint(format!("answer it with {flag}"))
+        Error::usage(t!(
+            "ui.contrib_needs_answer",
+            question = question,
+            why = why
+        ))
+        .hint(t!("ui.answer", flag = flag))
     }
 
     /// A hidden one-line answer (a token). No default: without a terminal, exit 2 naming `flag`.
-    pub fn secret(&self, question: &str, flag: &str) -> Result<String> {
+    pub fn secret(&self, question: impl AsRef<str>, flag: impl AsRef<str>) -> Result<String> {
+        let (question, flag) = (question.as_ref(), flag.as_ref());
         if !self.interactive {
             return Err(self.cannot_ask(question, flag));
         }
         dialoguer::Password::new()
             .with_prompt(question)
             .interact()
-            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_answer")).cause(e.to_string()))
     }
 
     /// Yes or no. `--yes` or no terminal takes `default`; with no default and no terminal,
     /// exit 2 naming `flag`.
-    pub fn confirm(&self, question: &str, default: Option<bool>, flag: &str) -> Result<bool> {
+    pub fn confirm(
+        &self,
+        question: impl AsRef<str>,
+        default: Option<bool>,
+        flag: impl AsRef<str>,
+    ) -> Result<bool> {
+        let (question, flag) = (question.as_ref(), flag.as_ref());
         if let Some(d) = default
             && (self.yes || !self.interactive)
         {
@@ -266,7 +289,7 @@ impl Ui {
         }
         prompt
             .interact()
-            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_answer")).cause(e.to_string()))
     }
 }
 
@@ -275,21 +298,21 @@ impl Ui {
         if self.interactive {
             Ok(())
         } else {
-            Err(Error::bug(format!("{what} asked without a terminal")))
+            Err(Error::bug(t!("ui.asked_without_terminal", what = what)))
         }
     }
 
     /// One line of text, prefilled with `initial`; `check` returns a problem to re-ask on.
     pub fn input(
         &self,
-        prompt: &str,
+        prompt: impl AsRef<str>,
         initial: &str,
         allow_empty: bool,
         check: impl Fn(&str) -> Option<String>,
     ) -> Result<String> {
         self.need_terminal("input")?;
         let mut i = dialoguer::Input::<String>::new()
-            .with_prompt(prompt)
+            .with_prompt(prompt.as_ref())
             .allow_empty(allow_empty)
             .validate_with(|s: &String| -> std::result::Result<(), String> {
                 match check(s) {
@@ -301,23 +324,23 @@ impl Ui {
             i = i.with_initial_text(initial);
         }
         i.interact_text()
-            .map_err(|e| Error::failed("could not read the answer").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_answer")).cause(e.to_string()))
     }
 
     /// Several of `items`; `checked` are ticked to begin with.
     pub fn multi_select(
         &self,
-        prompt: &str,
+        prompt: impl AsRef<str>,
         items: &[String],
         checked: &[bool],
     ) -> Result<Vec<usize>> {
         self.need_terminal("multi_select")?;
         dialoguer::MultiSelect::new()
-            .with_prompt(prompt)
+            .with_prompt(prompt.as_ref())
             .items(items)
             .defaults(checked)
             .interact()
-            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_choice")).cause(e.to_string()))
     }
 
     /// Long text in the person's editor (`editor` is the command, as git chose it).
@@ -329,14 +352,15 @@ impl Ui {
             .extension(".md")
             .edit(initial)
             .map_err(|e| {
-                Error::failed(format!("could not run the editor '{editor}'"))
+                Error::failed(t!("ui.could_not_run_editor", editor = editor))
                     .cause(e.to_string())
-                    .hint("set GIT_EDITOR or EDITOR to your editor")
+                    .hint(t!("ui.set_git_editor_editor"))
             })
     }
 
     /// A block of text for the person to read (a preview), on stderr.
-    pub fn show(&self, heading: &str, text: &str) {
+    pub fn show(&self, heading: impl AsRef<str>, text: &str) {
+        let heading = heading.as_ref();
         let rule = self.paint(
             &format!("── {heading} "),
             console::Style::new().cyan().bold(),
@@ -348,35 +372,36 @@ impl Ui {
     }
 
     /// A hint from a template, dimmed.
-    pub fn note(&self, text: &str) {
+    pub fn note(&self, text: impl AsRef<str>) {
+        let text = text.as_ref();
         self.err_line(&self.paint(&format!("  {text}"), console::Style::new().dim()));
     }
 
     /// Choose one of `items` (only with a terminal).
-    pub fn select(&self, prompt: &str, items: &[String]) -> Result<usize> {
+    pub fn select(&self, prompt: impl AsRef<str>, items: &[String]) -> Result<usize> {
         if !self.interactive {
-            return Err(Error::bug("select called without a terminal"));
+            return Err(Error::bug(t!("ui.select_called_without_terminal")));
         }
         dialoguer::Select::new()
-            .with_prompt(prompt)
+            .with_prompt(prompt.as_ref())
             .items(items)
             .default(0)
             .interact()
-            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_choice")).cause(e.to_string()))
     }
 
     /// Choose one of `items` by typing to filter. `None` when the person quits (Esc).
     /// Only with a terminal: without one, dialoguer's fuzzy picker would spin forever.
-    pub fn fuzzy_pick(&self, prompt: &str, items: &[String]) -> Result<Option<usize>> {
+    pub fn fuzzy_pick(&self, prompt: impl AsRef<str>, items: &[String]) -> Result<Option<usize>> {
         if !self.interactive {
-            return Err(Error::bug("fuzzy_pick called without a terminal"));
+            return Err(Error::bug(t!("ui.fuzzy_pick_called_without")));
         }
         dialoguer::FuzzySelect::new()
-            .with_prompt(prompt)
+            .with_prompt(prompt.as_ref())
             .items(items)
             .default(0)
             .interact_opt()
-            .map_err(|e| Error::failed("could not read the choice").cause(e.to_string()))
+            .map_err(|e| Error::failed(t!("ui.could_not_read_choice")).cause(e.to_string()))
     }
 }
 
