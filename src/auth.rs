@@ -30,6 +30,7 @@ impl Token {
     }
 }
 
+// i18n: not for people (debug output)
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(<redacted>)")

@@ -57,7 +57,7 @@ pub fn install_panic_hook() {
         };
         let place = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .map(|l| t!("lib.at_place", file = l.file(), line = l.line()).to_string())
             .unwrap_or_default();
         eprintln!("{} {}", t!("ui.label.error"), t!("lib.bug"));
         let what = text::strip_control(&what);

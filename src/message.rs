@@ -14,6 +14,7 @@ fn is_trailer(line: &str) -> bool {
 }
 
 pub fn signoff_line(name: &str, email: &str) -> String {
+    // i18n: not for people (git's trailer, the same in every language)
     format!("Signed-off-by: {name} <{email}>")
 }
 

@@ -124,7 +124,7 @@ pub fn detect(files: &[File], recent_commits: &[&str]) -> Rules {
     for f in files {
         let lower = f.path.to_lowercase();
         if lower == ".github/dco.yml" || lower == "dco" || lower == "dco.md" {
-            dco_evidence.push(format!("{} exists", f.path));
+            dco_evidence.push(t!("rules.file_exists", path = f.path).to_string());
         }
     }
     let signed = share(&|m: &str| m.lines().any(|l| l.starts_with("Signed-off-by: ")));

@@ -74,7 +74,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     )?;
     if enough {
         ctx.ui
-            .check_line(Mark::Ok, format!("scopes: {}", me.scopes), None)?;
+            .check_line(Mark::Ok, t!("auth.scopes", scopes = me.scopes), None)?;
     } else {
         ctx.ui.check_line(
             Mark::Warn,

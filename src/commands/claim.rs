@@ -212,7 +212,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .ui
             .out_json(&serde_json::json!({"posted": posted, "message": message}));
     }
-    ctx.ui.out(format!("Claimed: {posted}"))?;
+    ctx.ui.out(t!("claim.claimed", url = posted))?;
     ctx.ui.next(t!(
         "claim.contrib_start_fork_clone",
         full_name = target.full_name(),

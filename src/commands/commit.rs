@@ -136,8 +136,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({"commit": id, "message": msg, "signed_off": sign, "dco_evidence": rules.dco.evidence}));
     }
-    ctx.ui
-        .out(format!("Committed {} {shaped}", &id[..id.len().min(8)]))?;
+    ctx.ui.out(t!(
+        "commit.committed",
+        id = &id[..id.len().min(8)],
+        subject = shaped
+    ))?;
     if sign && rules.dco.value {
         let why = rules.dco.evidence.first().cloned().unwrap_or_default();
         ctx.ui.out(t!(

@@ -51,15 +51,25 @@ impl Check {
     }
 }
 
+// i18n: not for people (each check's stable id in `--json`; people read its label)
+mod id {
+    pub const IDENTITY: &str = "git identity";
+    pub const TOKEN: &str = "token";
+    pub const TOKEN_VALID: &str = "token valid";
+    pub const SCOPES: &str = "scopes";
+    pub const API: &str = "api";
+    pub const REPOSITORY: &str = "repository";
+}
+
 /// A check's name as people read it; `--json` keeps the English name as a stable id.
 fn label(name: &str) -> std::borrow::Cow<'static, str> {
     match name {
-        "git identity" => t!("doctor.check.git_identity"),
-        "token" => t!("doctor.check.token"),
-        "token valid" => t!("doctor.check.token_valid"),
-        "scopes" => t!("doctor.check.scopes"),
-        "api" => t!("doctor.check.api"),
-        "repository" => t!("doctor.check.repository"),
+        id::IDENTITY => t!("doctor.check.git_identity"),
+        id::TOKEN => t!("doctor.check.token"),
+        id::TOKEN_VALID => t!("doctor.check.token_valid"),
+        id::SCOPES => t!("doctor.check.scopes"),
+        id::API => t!("doctor.check.api"),
+        id::REPOSITORY => t!("doctor.check.repository"),
         other => other.to_string().into(),
     }
 }
@@ -81,7 +91,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         None => {
             let e = crate::auth::no_token_error(&endpoint);
             checks.push(Check::new(
-                "token",
+                id::TOKEN,
                 Mark::Fail,
                 e.message.clone(),
                 e.hints.first().cloned(),
@@ -89,7 +99,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         }
         Some(f) => {
             checks.push(Check::new(
-                "token",
+                id::TOKEN,
                 Mark::Ok,
                 t!("doctor.found", source = f.source),
                 None,
@@ -98,16 +108,16 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             match ctx.block_on(github.whoami())? {
                 Ok(me) => {
                     checks.push(Check::new(
-                        "token valid",
+                        id::TOKEN_VALID,
                         Mark::Ok,
                         t!("doctor.logged", login = me.user.login),
                         None,
                     ));
                     checks.push(if me.scopes.can_contribute() {
-                        Check::new("scopes", Mark::Ok, me.scopes.to_string(), None)
+                        Check::new(id::SCOPES, Mark::Ok, me.scopes.to_string(), None)
                     } else {
                         Check::new(
-                            "scopes",
+                            id::SCOPES,
                             Mark::Fail,
                             t!("doctor.public_repo_repo_needed", scopes = me.scopes),
                             Some(t!("auth.make_token_public_repo", web = endpoint.web).to_string()),
@@ -117,7 +127,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                 }
                 Err(e) if e.kind == Kind::Unavailable => {
                     checks.push(Check::new(
-                        "token valid",
+                        id::TOKEN_VALID,
                         Mark::Skip,
                         t!("doctor.not_checked_github_could"),
                         None,
@@ -125,7 +135,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                 }
                 Err(e) => {
                     checks.push(Check::new(
-                        "token valid",
+                        id::TOKEN_VALID,
                         Mark::Fail,
                         describe(&e),
                         e.hints.first().cloned(),
@@ -149,16 +159,16 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             );
             if core.remaining == 0 {
                 Check::new(
-                    "api",
+                    id::API,
                     Mark::Fail,
                     detail,
                     Some(t!("doctor.wait_reset_use_token").into()),
                 )
             } else {
-                Check::new("api", Mark::Ok, detail, None)
+                Check::new(id::API, Mark::Ok, detail, None)
             }
         }
-        Err(e) => Check::new("api", Mark::Fail, describe(&e), e.hints.first().cloned()),
+        Err(e) => Check::new(id::API, Mark::Fail, describe(&e), e.hints.first().cloned()),
     });
 
     checks.push(remotes(ctx));
@@ -192,7 +202,7 @@ fn identity(ctx: &Ctx) -> Check {
     match git::identity(&ctx.env, &ctx.cwd) {
         Ok(id) => match (&id.name, &id.email) {
             (Some(name), Some(email)) => {
-                Check::new("git identity", Mark::Ok, format!("{name} <{email}>"), None)
+                Check::new(id::IDENTITY, Mark::Ok, format!("{name} <{email}>"), None)
             }
             (name, email) => {
                 let mut missing = Vec::new();
@@ -206,21 +216,24 @@ fn identity(ctx: &Ctx) -> Check {
                     hint.push(t!("doctor.git_config_global_user_2"));
                 }
                 Check::new(
-                    "git identity",
+                    id::IDENTITY,
                     Mark::Fail,
-                    t!("doctor.not_set_commits_their", and = missing.join(" and ")),
-                    Some(format!("run: {}", hint.join(" && "))),
+                    t!(
+                        "doctor.not_set_commits_their",
+                        and = missing.join(&t!("doctor.and"))
+                    ),
+                    Some(t!("doctor.run_these", commands = hint.join(" && ")).to_string()),
                 )
             }
         },
-        Err(e) => Check::new("git identity", Mark::Fail, describe(&e), None),
+        Err(e) => Check::new(id::IDENTITY, Mark::Fail, describe(&e), None),
     }
 }
 
 fn remotes(ctx: &Ctx) -> Check {
     match git::repo_info(&ctx.cwd) {
         Ok(None) => Check::new(
-            "repository",
+            id::REPOSITORY,
             Mark::Skip,
             t!("doctor.not_inside_git_repository"),
             None,
@@ -231,25 +244,25 @@ fn remotes(ctx: &Ctx) -> Check {
             let root = info.root.display();
             match (origin, upstream) {
                 (Some(o), Some(u)) => Check::new(
-                    "repository",
+                    id::REPOSITORY,
                     Mark::Ok,
                     format!("{root}: origin {o}, upstream {u}"),
                     None,
                 ),
                 (Some(o), None) => Check::new(
-                    "repository",
+                    id::REPOSITORY,
                     Mark::Warn,
                     t!("doctor.origin_but_no_upstream", root = root, o = o),
                     Some(t!("doctor.add_git_remote_add").into()),
                 ),
                 (None, _) => Check::new(
-                    "repository",
+                    id::REPOSITORY,
                     Mark::Warn,
                     t!("doctor.no_origin_remote_fork", root = root),
                     Some(t!("doctor.contrib_start_owner_repo").into()),
                 ),
             }
         }
-        Err(e) => Check::new("repository", Mark::Fail, describe(&e), None),
+        Err(e) => Check::new(id::REPOSITORY, Mark::Fail, describe(&e), None),
     }
 }

@@ -214,6 +214,7 @@ async fn in_repo(gh: &GitHub, full_name: &str, chosen: &[String]) -> Result<Repo
 pub fn search_queries(base: &str, spellings: &[&str]) -> Vec<String> {
     let mut queries = Vec::new();
     let mut current: Vec<String> = Vec::new();
+    // i18n: not for people (a search query)
     let render = |labels: &[String]| format!("{base} label:{}", labels.join(","));
     for s in spellings {
         let quoted = format!("\"{}\"", s.replace('"', ""));
@@ -406,14 +407,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.ui
             .out(format!("{}#{}  {}", f.repo, f.number, f.title))?;
         let comments = if f.comments == 1 {
-            "1 comment".to_string()
+            t!("find.one_comment")
         } else {
-            format!("{} comments", f.comments)
+            t!("find.comments", n = f.comments)
         };
         let state = if f.verdict.free {
             f.verdict.reason.clone()
         } else {
-            format!("taken: {}", f.verdict.reason)
+            t!("find.taken_because", reason = f.verdict.reason).to_string()
         };
         ctx.ui.out(format!(
             "    {} · {} · {comments} · {state}",
@@ -470,7 +471,11 @@ fn pick(ctx: &Ctx, shown: &[&Found]) -> Result<()> {
                 f.repo,
                 f.number,
                 f.title,
-                if f.verdict.free { "" } else { "  (taken)" }
+                if f.verdict.free {
+                    String::new()
+                } else {
+                    t!("find.taken_mark").to_string()
+                }
             )
         })
         .collect();

@@ -77,6 +77,7 @@ fn save_recovery(ctx: &Ctx, branch: &str, title: &str, body: &str) -> Option<Pat
     let title = title.replace('\n', " ");
     std::fs::write(
         &path,
+        // i18n: not for people (the draft file's front matter)
         format!(
             "---\ntitle: {}\n---\n{body}",
             serde_json::to_string(&title).ok()?
@@ -322,13 +323,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         loop {
             ctx.ui.show(format!("{title}  →  {upstream}"), &body);
             let choices = [
-                "Submit",
-                &t!("pr.submit_draft"),
-                &t!("pr.edit_description_editor"),
-                &t!("pr.show_github_page_instead"),
-                "Cancel",
+                t!("pr.submit"),
+                t!("pr.submit_draft"),
+                t!("pr.edit_description_editor"),
+                t!("pr.show_github_page_instead"),
+                t!("pr.cancel"),
             ]
-            .map(String::from);
+            .map(|c| c.to_string());
             match ctx.ui.select(t!("pr.send"), &choices)? {
                 0 => break,
                 1 => {
@@ -566,6 +567,7 @@ fn prefill(tpl: &Template, c: &Contribution, commits: &[(String, String)], answe
     {
         answers
             .sections
+            // i18n: not for people (GitHub's closing keyword)
             .push((tpl.sections[i].title.clone(), format!("Fixes #{n}")));
     }
     if let Some(i) = find(&[
@@ -600,6 +602,7 @@ fn link_issue(body: String, issue: Option<u64>) -> String {
         return body;
     }
     let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    // i18n: not for people (GitHub's closing keyword)
     format!("{}{nl}{nl}Fixes #{n}{nl}", body.trim_end())
 }
 

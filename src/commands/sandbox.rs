@@ -76,8 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     t!("sandbox.sandbox_running_http_ctrl", addr = addr).to_string(),
                     t!("sandbox.paste_these_lines_into").to_string(),
                     String::new(),
-                    t!("sandbox.export_contrib_api_url", api = api).to_string(),
-                    t!("sandbox.export_gh_token", token = token).to_string(),
+                    exports(&api, token),
                     String::new(),
                     t!("sandbox.then_try_contrib_doctor").to_string(),
                     t!("sandbox.practice_project_practice_hello").to_string(),
@@ -91,4 +90,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ))?;
     ctx.ui.status(t!("verb.stopped"), t!("sandbox.sandbox_2"));
     Ok(())
+}
+
+// i18n: not for people (shell lines, the same in every language)
+fn exports(api: &str, token: &str) -> String {
+    format!("    export CONTRIB_API_URL={api}\n    export GH_TOKEN={token}")
 }

@@ -245,7 +245,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // 1. Who you are, the repository and the issue: one round trip, together.
     ctx.ui.status(
         t!("verb.resolving"),
-        format!("{} on {}", target.full_name(), endpoint.host),
+        t!(
+            "start.resolving",
+            repo = target.full_name(),
+            host = endpoint.host
+        ),
     );
     let (me, repo, issue) = ctx.block_on(async {
         let issue = async {
@@ -361,7 +365,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Place::Fresh(d) => {
             ctx.ui.status(
                 t!("verb.cloning"),
-                format!("{upstream_url} into {}", d.display()),
+                t!("start.cloning", url = upstream_url, dir = d.display()),
             );
             let (d, url, auth, ui, depth) = (
                 d.clone(),
@@ -537,15 +541,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => upstream.full_name.clone(),
     };
     ctx.ui.out(t!("start.ready_work", what = what))?;
-    ctx.ui.out(format!("  code      {}", dir.display()))?;
+    ctx.ui.out(t!("start.ready_code", dir = dir.display()))?;
     let made = if report.branch_created {
         t!("start.new_from")
     } else {
         t!("start.existing_based")
     };
-    ctx.ui.out(format!(
-        "  branch    {topic} ({made} upstream/{})",
-        upstream.default_branch
+    ctx.ui.out(t!(
+        "start.ready_branch",
+        topic = topic,
+        made = made,
+        base = upstream.default_branch
     ))?;
     if own {
         ctx.ui.out(t!(

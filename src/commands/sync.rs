@@ -139,7 +139,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let backup = work::backup(&c.root, &branch)?;
     work::config_set(&c.root, "contrib.syncbranch", &branch)?;
-    let how = if args.merge { "Merging" } else { "Rebasing" };
+    let how = if args.merge {
+        t!("verb.merging")
+    } else {
+        t!("verb.rebasing")
+    };
     ctx.ui.status(
         how,
         t!(

@@ -21,6 +21,24 @@ pub struct Args {}
 pub use crate::ui::Lang;
 
 /// The narration, from `templates/tutorial/`.
+// i18n: not for people (the practice project's own words: commits, reviews, files. English,
+// as most upstreams expect; the narration around them follows --lang)
+mod practice {
+    pub const NAME: &str = "You (practice)";
+    pub const FIX_SUBJECT: &str = "correct the greeting";
+    pub const TESTED: &str = "How was it tested?=Ran python3 -m unittest discover tests";
+    pub const REVIEW: &str = "Thanks! Could you add a test for the greeting?";
+    pub const TEST_SUBJECT: &str = "check that it says Hello";
+    pub const APPROVAL: &str = "Looks good, thank you!";
+    pub const MAINTAINER: &str = "user.name=Mona Maintainer";
+    pub const TEST_FILE: &str = "import unittest\n\nimport hello\n\n\nclass GreetTest(unittest.TestCase):\n    def test_greets_by_name(self):\n        self.assertIn(\"Ada\", hello.greet(\"Ada\"))\n\n    def test_says_hello(self):\n        self.assertEqual(hello.greet(\"Ada\"), \"Hello, Ada!\")\n\n\nif __name__ == \"__main__\":\n    unittest.main()\n";
+    pub const CHANGELOG: &str =
+        "- greet() says hello\n- the README explains the tests\n- a changelog\n";
+    pub const CHANGELOG_COMMIT: &str =
+        "docs: keep a changelog\n\nSigned-off-by: Mona Maintainer <mona@users.noreply.sandbox>";
+    pub const CHECKS: [&str; 3] = ["signed off", "Conventional Commits", "unittest"];
+}
+
 pub fn catalog(lang: Lang) -> BTreeMap<String, String> {
     let text = match lang {
         Lang::En => include_str!("../../templates/tutorial/en.yml"),
@@ -174,7 +192,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     )?;
     // Commits in the practice clone are the practice account's (works with no git identity
     // set up, and leaves the person's own settings alone).
-    crate::git::work::config_set(&dir, "user.name", "You (practice)")?;
+    crate::git::work::config_set(&dir, "user.name", practice::NAME)?;
     crate::git::work::config_set(&dir, "user.email", "you@users.noreply.sandbox")?;
     guide.say("start_after", &[("dir", &dir.display().to_string())])?;
     guide.pause()?;
@@ -185,37 +203,31 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     guide.pause()?;
 
     guide.say("commit_before", &[])?;
-    commands::commit::run(&in_clone, commit_args("correct the greeting"))?;
+    commands::commit::run(&in_clone, commit_args(practice::FIX_SUBJECT))?;
     guide.say("commit_after", &[])?;
     guide.pause()?;
 
     guide.say("pr_before", &[])?;
-    commands::pr::run(
-        &answering(&in_clone),
-        pr_args(&["How was it tested?=Ran python3 -m unittest discover tests"]),
-    )?;
+    commands::pr::run(&answering(&in_clone), pr_args(&[practice::TESTED]))?;
     guide.say("pr_after", &[])?;
     guide.pause()?;
 
     guide.say("review_before", &[])?;
     let number = 12;
     maintainer(
-        json!({"action": "review", "number": number, "state": "CHANGES_REQUESTED", "body": "Thanks! Could you add a test for the greeting?", "path": "tests/test_hello.py", "line": 8}),
+        json!({"action": "review", "number": number, "state": "CHANGES_REQUESTED", "body": practice::REVIEW, "path": "tests/test_hello.py", "line": 8}),
     )?;
     status()?;
     guide.pause()?;
 
     guide.say("fix_before", &[])?;
-    std::fs::write(
-        dir.join("tests/test_hello.py"),
-        "import unittest\n\nimport hello\n\n\nclass GreetTest(unittest.TestCase):\n    def test_greets_by_name(self):\n        self.assertIn(\"Ada\", hello.greet(\"Ada\"))\n\n    def test_says_hello(self):\n        self.assertEqual(hello.greet(\"Ada\"), \"Hello, Ada!\")\n\n\nif __name__ == \"__main__\":\n    unittest.main()\n",
-    )
-    .map_err(|e| Error::failed(t!("tutorial.could_not_write_test")).cause(e.to_string()))?;
+    std::fs::write(dir.join("tests/test_hello.py"), practice::TEST_FILE)
+        .map_err(|e| Error::failed(t!("tutorial.could_not_write_test")).cause(e.to_string()))?;
     commands::commit::run(
         &in_clone,
         commands::commit::Args {
             kind: Some("test".into()),
-            ..commit_args("check that it says Hello")
+            ..commit_args(practice::TEST_SUBJECT)
         },
     )?;
     upstream_moves(&sb, root)?;
@@ -240,7 +252,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     )?;
     status()?;
     maintainer(
-        json!({"action": "review", "number": number, "state": "APPROVED", "body": "Looks good, thank you!"}),
+        json!({"action": "review", "number": number, "state": "APPROVED", "body": practice::APPROVAL}),
     )?;
     maintainer(
         json!({"action": "check_run", "number": number, "name": "tests", "status": "completed", "conclusion": "success"}),
@@ -279,11 +291,7 @@ fn pr_args(sections: &[&str]) -> commands::pr::Args {
         body_file: None,
         template: None,
         sections: sections.iter().map(|s| s.to_string()).collect(),
-        checks: vec![
-            "signed off".into(),
-            "Conventional Commits".into(),
-            "unittest".into(),
-        ],
+        checks: practice::CHECKS.iter().map(|c| c.to_string()).collect(),
         draft: false,
         web: false,
         dry_run: false,
@@ -327,7 +335,7 @@ fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
         let ok = std::process::Command::new("git")
             .args([
                 "-c",
-                "user.name=Mona Maintainer",
+                practice::MAINTAINER,
                 "-c",
                 "user.email=mona@users.noreply.sandbox",
                 "-c",
@@ -353,20 +361,9 @@ fn upstream_moves(sb: &Sandbox, root: &Path) -> Result<()> {
         sb.addr
     );
     run(&["clone", "-q", &url, "maintainer"], root)?;
-    std::fs::write(
-        other.join("CHANGELOG.md"),
-        "- greet() says hello\n- the README explains the tests\n- a changelog\n",
-    )
-    .map_err(|e| Error::bug(t!("tutorial.could_not_write")).cause(e.to_string()))?;
-    run(
-        &[
-            "commit",
-            "-q",
-            "-am",
-            "docs: keep a changelog\n\nSigned-off-by: Mona Maintainer <mona@users.noreply.sandbox>",
-        ],
-        &other,
-    )?;
+    std::fs::write(other.join("CHANGELOG.md"), practice::CHANGELOG)
+        .map_err(|e| Error::bug(t!("tutorial.could_not_write")).cause(e.to_string()))?;
+    run(&["commit", "-q", "-am", practice::CHANGELOG_COMMIT], &other)?;
     run(&["push", "-q", &url, "HEAD:main"], &other)
 }
 

@@ -68,15 +68,21 @@ pub fn api(host: &str, status: StatusCode, headers: &HeaderMap, body: &[u8], wha
                     .cause(t!("github.github_asked_contrib_slow", message = message))
                     .hint(t!("github.wait_seconds_try_again", secs = secs))
             } else {
-                Error::failed(what.to_string())
-                    .cause(format!("{host} refused: {message} ({})", status.as_u16()))
+                Error::failed(what.to_string()).cause(t!(
+                    "github.refused",
+                    host = host,
+                    message = message,
+                    status = status.as_u16()
+                ))
             }
         }
         404 => Error::failed(what.to_string()).cause(t!("github.not_found_404", host = host)),
         500..=599 => Error::unavailable(what.to_string())
-            .cause(format!(
-                "{host} had a problem ({} {message})",
-                status.as_u16()
+            .cause(t!(
+                "github.had_a_problem",
+                host = host,
+                message = message,
+                status = status.as_u16()
             ))
             .hint(t!("github.github_may_having_trouble")),
         _ => Error::failed(what.to_string()).cause(format!("{message} ({})", status.as_u16())),

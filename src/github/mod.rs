@@ -188,6 +188,7 @@ impl GitHub {
             .map_err(|e| errors::network(&self.host, &e))?
             .to_bytes()
             .to_vec();
+        // i18n: not for people (a -v trace line: method, route, status, time)
         self.log(|| {
             format!(
                 "{method} {route} → {} ({} ms)",
