@@ -198,16 +198,12 @@ impl Ctx {
             return Endpoint::from_host(host);
         }
         if let Some(url) = self.env.get(env::CONTRIB_API_URL) {
-            return Endpoint::from_api_url(url).map_err(|e| {
-                e.context(t!(
-                    "cli.set_bad_value",
-                    CONTRIB_API_URL = env::CONTRIB_API_URL
-                ))
-            });
+            return Endpoint::from_api_url(url)
+                .map_err(|e| e.context(t!("cli.set_bad_value", name = env::CONTRIB_API_URL)));
         }
         if let Some(host) = self.env.get(env::GH_HOST) {
             return Endpoint::from_host(host)
-                .map_err(|e| e.context(t!("cli.set_bad_value_2", GH_HOST = env::GH_HOST)));
+                .map_err(|e| e.context(t!("cli.set_bad_value", name = env::GH_HOST)));
         }
         Ok(Endpoint::github_com())
     }

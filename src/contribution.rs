@@ -27,7 +27,7 @@ impl Contribution {
         Ok(Self {
             upstream: get("upstream"),
             fork: get("fork"),
-            base: get("base").unwrap_or_else(|| t!("contribution.main").into()),
+            base: get("base").unwrap_or_else(|| "main".into()),
             issue: get("issue").and_then(|n| n.parse().ok()),
             branch: work::current_branch(&root),
             root,

@@ -59,9 +59,9 @@ pub fn install_panic_hook() {
             .location()
             .map(|l| t!("lib.at_place", file = l.file(), line = l.line()).to_string())
             .unwrap_or_default();
-        eprintln!("{} {}", t!("ui.label.error"), t!("lib.bug"));
+        eprintln!("{}{}", t!("ui.label.error"), t!("lib.bug"));
         let what = text::strip_control(&what);
-        eprintln!("{} {what}{place}", t!("ui.label.caused_by"));
-        eprintln!("{} {}", t!("ui.label.hint"), t!("lib.report_it"));
+        eprintln!("{}{what}{place}", t!("ui.label.caused_by"));
+        eprintln!("{}{}", t!("ui.label.hint"), t!("lib.report_it"));
     }));
 }

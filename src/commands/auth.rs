@@ -210,10 +210,9 @@ fn git_credential(ctx: &Ctx, action: Option<&str>) -> Result<()> {
     }
     // Not git's own helpers: that is where git came from.
     if let Some(found) = auth::lookup(&ctx.env, &endpoint, |_| None) {
-        ctx.ui.out(t!(
-            "auth.username_x_access_token",
-            expose = found.token.expose()
-        ))?;
+        // i18n: not for people (git's credential protocol)
+        let answer = format!("username=x-access-token\npassword={}", found.token.expose());
+        ctx.ui.out(answer)?;
     }
     Ok(())
 }

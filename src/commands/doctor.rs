@@ -155,7 +155,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
                 api = endpoint.api,
                 remaining = core.remaining,
                 limit = core.limit,
-                M = core.reset_at().format("%H:%M")
+                time = core.reset_at().format("%H:%M")
             );
             if core.remaining == 0 {
                 Check::new(
@@ -246,7 +246,7 @@ fn remotes(ctx: &Ctx) -> Check {
                 (Some(o), Some(u)) => Check::new(
                     id::REPOSITORY,
                     Mark::Ok,
-                    format!("{root}: origin {o}, upstream {u}"),
+                    t!("doctor.remotes", root = root, o = o, u = u),
                     None,
                 ),
                 (Some(o), None) => Check::new(

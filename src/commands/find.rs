@@ -234,7 +234,8 @@ pub fn search_queries(base: &str, spellings: &[&str]) -> Vec<String> {
 }
 
 async fn across_github(gh: &GitHub, args: &Args) -> Result<Vec<Found>> {
-    let mut base = t!("find.issue_open_archived_false").to_string();
+    // i18n: not for people (a search query)
+    let mut base = String::from("is:issue is:open archived:false no:assignee -linked:pr");
     for (k, v) in [
         ("language", &args.language),
         ("topic", &args.topic),
@@ -314,7 +315,7 @@ fn order(found: &mut [Found], sort: Option<Sort>) {
 
 fn age(t: chrono::DateTime<Utc>) -> String {
     match (Utc::now() - t).num_days() {
-        0 => "today".into(),
+        0 => t!("find.new_today").into(),
         1 => t!("find.1_day_old").into(),
         d => t!("find.days_old", d = d).to_string(),
     }
@@ -435,7 +436,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "find.only_api_requests_left",
             remaining = r.remaining,
             limit = r.limit,
-            M = r.reset_at().format("%H:%M")
+            time = r.reset_at().format("%H:%M")
         ));
     }
     let Some(first) = shown.iter().find(|f| f.verdict.free) else {

@@ -368,6 +368,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             branch = branch,
             fork = fork
         ))?;
+        // i18n: not for people (the request, as the API documents it)
         ctx.ui.out(format!(
             "POST {}/repos/{upstream}/pulls",
             endpoint.api.as_str().trim_end_matches('/')
@@ -473,7 +474,7 @@ fn open_page(ctx: &Ctx, url: &str) -> Result<()> {
         .env
         .get(crate::env::BROWSER)
         .map(String::from)
-        .or_else(|| ctx.ui.interactive.then(|| t!("pr.xdg_open").to_string()));
+        .or_else(|| ctx.ui.interactive.then(|| "xdg-open".to_string()));
     if let Some(b) = browser {
         let opened = std::process::Command::new(&b)
             .arg(url)
@@ -506,12 +507,17 @@ fn compare_url(
     format!("{}{upstream}/compare/{base}...{head}?{q}", endpoint.web)
 }
 
+// i18n: not for people (GitHub's own words, in English whatever our language)
+const NO_COMMITS: &str = "No commits between";
+// i18n: not for people (as above)
+const ALREADY_EXISTS: &str = "already exists";
+
 /// GitHub's 422 answers, in plain words.
 fn plain_words(e: Error, base: &str, head: &str) -> Error {
     let has = |s: &str| e.causes.iter().any(|c| c.contains(s));
-    if has(&t!("pr.no_commits_between")) {
+    if has(NO_COMMITS) {
         e.hint(t!("pr.github_sees_nothing_lacks", head = head, base = base))
-    } else if has(&t!("pr.already_exists")) {
+    } else if has(ALREADY_EXISTS) {
         e.hint(t!("pr.pull_request_branch_open"))
     } else if e.kind == Kind::Unavailable {
         e.hint(t!("pr.nothing_was_opened_run"))

@@ -92,12 +92,12 @@ pub fn git_auth(ctx: &Ctx, endpoint: &Endpoint) -> transfer::Auth {
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     transfer::Auth {
         helper: Some(
-            t!(
-                "start.api_url_auth_git",
-                to_string_lossy = quote(&exe.to_string_lossy()),
-                api = quote(endpoint.api.as_str())
-            )
-            .to_string(),
+            // i18n: not for people (the credential helper git runs)
+            format!(
+                "!{} --api-url {} auth git-credential",
+                quote(&exe.to_string_lossy()),
+                quote(endpoint.api.as_str())
+            ),
         ),
         env: ctx.child_env.clone(),
     }
@@ -569,7 +569,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let cd = if dir == ctx.cwd {
         String::new()
     } else {
-        format!("cd {rel}, then ")
+        t!("start.cd_then", rel = rel).to_string()
     };
     ctx.ui.next(t!("start.make_change_run_contrib", cd = cd))
 }
@@ -586,7 +586,7 @@ fn clone_into(
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| t!("start.clone_2").into());
+        .unwrap_or_else(|| "clone".into());
     let parent = dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| {
         Error::failed(t!("start.could_not_create", parent = parent.display())).cause(e.to_string())

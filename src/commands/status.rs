@@ -293,11 +293,21 @@ fn show(ctx: &Ctx, l: &Local, pr: Option<&PullState>) -> Result<()> {
     let Some(p) = pr else {
         return out(t!("status.no_pull_request_yet").into());
     };
-    let draft = if p.draft { ", draft" } else { "" };
+    let draft = if p.draft {
+        t!("status.draft_mark")
+    } else {
+        "".into()
+    };
+    let state = match p.state.as_str() {
+        "open" => t!("status.state.open"),
+        "closed" => t!("status.state.closed"),
+        "merged" => t!("status.state.merged"),
+        other => other.to_string().into(),
+    };
     out(t!(
         "status.pull_request",
         number = p.number,
-        state = p.state,
+        state = state,
         draft = draft,
         url = p.url
     )
@@ -335,10 +345,10 @@ fn show(ctx: &Ctx, l: &Local, pr: Option<&PullState>) -> Result<()> {
     let count = |g: Group| p.checks.iter().filter(|c| c.group == g).count();
     out(t!(
         "status.checks_passed_failed_running",
-        Passed = count(Group::Passed),
-        Failed = count(Group::Failed),
-        Running = count(Group::Running),
-        WaitingForMaintainer = count(Group::WaitingForMaintainer)
+        passed = count(Group::Passed),
+        failed = count(Group::Failed),
+        running = count(Group::Running),
+        waiting = count(Group::WaitingForMaintainer)
     )
     .to_string())?;
     for c in p

@@ -323,6 +323,7 @@ fn make_change(ctx: &Ctx, dir: &Path) -> Result<()> {
         }
         return Ok(());
     }
+    // i18n: not for people (the practice project's code)
     let text = read()?.replace("\"Helo, \"", "\"Hello, \"");
     std::fs::write(&file, text)
         .map_err(|e| Error::failed(t!("tutorial.could_not_change_hello")).cause(e.to_string()))

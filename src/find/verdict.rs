@@ -25,8 +25,8 @@ pub struct Verdict {
 fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let days = (now - t).num_days();
     match days {
-        0 => "today".into(),
-        1 => "yesterday".into(),
+        0 => t!("find.today").into(),
+        1 => t!("find.yesterday").into(),
         d => t!("find.days_ago", d = d).to_string(),
     }
 }

@@ -22,6 +22,7 @@ pub fn credential_fill(endpoint: &Endpoint) -> Option<Token> {
         .ok()?;
     {
         let mut stdin = child.stdin.take()?;
+        // i18n: not for people (git's credential protocol)
         let _ = write!(stdin, "protocol={protocol}\nhost={host}\n\n");
     }
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -117,7 +117,7 @@ pub fn editor(env: &Env, dir: &Path) -> String {
         })
         .or_else(|| env.get(env::VISUAL).map(String::from))
         .or_else(|| env.get(env::EDITOR).map(String::from))
-        .unwrap_or_else(|| t!("git.vi").into())
+        .unwrap_or_else(|| "vi".into())
 }
 
 /// git's `http.proxy`, used when no proxy variable is set.

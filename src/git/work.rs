@@ -254,12 +254,11 @@ pub fn abort(dir: &Path) -> Result<()> {
     }
 }
 
+// i18n: not for people (the label of the stash in `git stash list`)
+const STASH_LABEL: &str = "contrib sync";
+
 pub fn stash(dir: &Path) -> Result<()> {
-    git(
-        dir,
-        &["stash", "push", "--quiet", "-m", &t!("git.contrib_sync")],
-    )
-    .map(|_| ())
+    git(dir, &["stash", "push", "--quiet", "-m", STASH_LABEL]).map(|_| ())
 }
 
 pub fn unstash(dir: &Path) -> Result<()> {

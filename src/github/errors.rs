@@ -38,7 +38,7 @@ fn error_lines(errors: &[serde_json::Value]) -> Vec<String> {
 fn when(rate: &RateInfo) -> String {
     let at = rate.reset_at();
     let mins = (at - chrono::Utc::now()).num_minutes().max(0);
-    t!("github.utc_min", M = at.format("%H:%M"), mins = mins).to_string()
+    t!("github.utc_min", time = at.format("%H:%M"), mins = mins).to_string()
 }
 
 pub fn api(host: &str, status: StatusCode, headers: &HeaderMap, body: &[u8], what: &str) -> Error {

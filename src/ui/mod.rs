@@ -129,7 +129,7 @@ impl Ui {
     /// The "what next" line after a step; not with `-q` or `--json`.
     pub fn next(&self, what: impl AsRef<str>) -> Result<()> {
         if self.verbosity >= Verbosity::Normal && !self.json {
-            self.out(format!("{} {}", t!("ui.label.next"), what.as_ref()))
+            self.out(format!("{}{}", t!("ui.label.next"), what.as_ref()))
         } else {
             Ok(())
         }
@@ -191,7 +191,7 @@ impl Ui {
                 &t!("ui.label.warning"),
                 console::Style::new().yellow().bold(),
             );
-            self.err_line(&format!("{label} {}", message.as_ref()));
+            self.err_line(&format!("{label}{}", message.as_ref()));
         }
     }
 
@@ -211,7 +211,7 @@ impl Ui {
         };
         self.out(format!("{symbol} {text}"))?;
         if let Some(hint) = hint {
-            self.out(format!("    {} {hint}", t!("ui.label.hint")))?;
+            self.out(format!("    {}{hint}", t!("ui.label.hint")))?;
         }
         Ok(())
     }
@@ -223,17 +223,17 @@ impl Ui {
             return;
         }
         let label = self.paint(&t!("ui.label.error"), console::Style::new().red().bold());
-        self.err_line(&format!("{label} {}", strip_control(&err.message)));
+        self.err_line(&format!("{label}{}", strip_control(&err.message)));
         for cause in &err.causes {
             self.err_line(&format!(
-                "{} {}",
+                "{}{}",
                 t!("ui.label.caused_by"),
                 strip_control(cause)
             ));
         }
         for hint in &err.hints {
             let label = self.paint(&t!("ui.label.hint"), console::Style::new().cyan().bold());
-            self.err_line(&format!("{label} {}", strip_control(hint)));
+            self.err_line(&format!("{label}{}", strip_control(hint)));
         }
     }
 

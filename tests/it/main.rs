@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod doctor;
 mod find;
+mod i18n;
 mod rest;
 mod rules;
 

@@ -9,27 +9,34 @@ fn the_whole_flow_in_english_and_chinese() {
     // No git identity and no token of the person's own: the tutorial needs neither.
     let env = TestEnv::new();
     std::fs::write(env.home.join(".gitconfig"), "").unwrap();
-    for (lang, first, last) in [
-        ("en", "» Welcome! This tutorial", "» That is the whole flow"),
-        ("zh", "» 欢迎！本教程", "» 这就是完整的流程"),
-    ] {
+    let english = [
+        "» Welcome! This tutorial",
+        "» That is the whole flow",
+        "Claimed: http://127.0.0.1:",
+        "Pull request #12: http://127.0.0.1:",
+        "1 waiting for a maintainer's approval",
+        "Pull request #12 (merged)",
+        "signed off as You (practice) <you@users.noreply.sandbox>",
+    ];
+    let chinese = [
+        "» 欢迎！本教程",
+        "» 这就是完整的流程",
+        "已认领：http://127.0.0.1:",
+        "拉取请求 #12：http://127.0.0.1:",
+        "1 个等待维护者批准",
+        "拉取请求 #12（已合并）",
+        "已按项目要求以 You (practice) <you@users.noreply.sandbox> 签署",
+    ];
+    for (lang, expected, other) in [("en", english, chinese), ("zh", chinese, english)] {
         let out = env.run(&["tutorial", "--yes", "--lang", lang]);
         out.expect_code(0);
-        assert!(out.stdout.contains(first), "{lang}: {}", out.stdout);
-        assert!(out.stdout.contains(last), "{lang}");
-        // The real commands ran: their own output is there.
-        assert!(
-            out.stdout.contains("Claimed: http://127.0.0.1:"),
-            "{}",
-            out.stdout
-        );
-        assert!(out.stdout.contains("Pull request #12: http://127.0.0.1:"));
-        assert!(out.stdout.contains("1 waiting for a maintainer's approval"));
-        assert!(out.stdout.contains("Pull request #12 (merged)"));
-        assert!(
-            out.stdout
-                .contains("signed off as You (practice) <you@users.noreply.sandbox>")
-        );
+        // The narration, and the real commands' own output, in the chosen language.
+        for line in expected {
+            assert!(out.stdout.contains(line), "{lang}: {line}\n{}", out.stdout);
+        }
+        for line in other {
+            assert!(!out.stdout.contains(line), "{lang}: {line}");
+        }
     }
 }
 
