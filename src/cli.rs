@@ -9,7 +9,7 @@ use crate::error::{Error, Kind, Result};
 use crate::github::{self, GitHub};
 use crate::host::Endpoint;
 use crate::t;
-use crate::ui::{ColorChoice, Ui, Verbosity};
+use crate::ui::{ColorChoice, Lang, Ui, Verbosity};
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -83,13 +83,39 @@ pub enum Command {
     Sandbox(commands::sandbox::Args),
 }
 
+impl Cli {
+    /// The command tree with its help in `lang` (for --help, the man page, completions).
+    pub fn localized(lang: Lang) -> clap::Command {
+        crate::help::translate(<Self as clap::CommandFactory>::command(), lang)
+    }
+}
+
+/// `LC_ALL`, `LC_MESSAGES` or `LANG`, the first that is set.
+fn locale(env: &Env) -> Option<&str> {
+    [env::LC_ALL, env::LC_MESSAGES, env::LANG]
+        .into_iter()
+        .find_map(|v| env.get(v))
+}
+
 /// Parses the arguments and runs the command.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // The language is needed before parsing: clap prints --help and usage errors itself.
+    let lang = crate::help::lang(&args, env.get(env::CONTRIB_LANG), locale(&env));
+    crate::i18n::set(lang);
+    let parsed = Cli::localized(lang)
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            // clap renders its own help, version and usage errors.
-            let _ = e.print();
+            // clap renders its own help and version, and usage errors it has no words for.
+            match crate::help::usage_error(&e, lang) {
+                Some(text) => eprintln!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp
                 | clap::error::ErrorKind::DisplayVersion
@@ -152,12 +178,9 @@ impl Ctx {
             global.no_input,
         );
         let mut ui = ui;
-        let locale = [env::LC_ALL, env::LC_MESSAGES, env::LANG]
-            .into_iter()
-            .find_map(|v| env.get(v));
         ui.lang = global
             .lang
-            .unwrap_or_else(|| crate::ui::Lang::from_env(env.get(env::CONTRIB_LANG), locale));
+            .unwrap_or_else(|| Lang::from_env(env.get(env::CONTRIB_LANG), locale(&env)));
         crate::i18n::set(ui.lang);
         let cwd = std::env::current_dir()
             .map_err(|e| Error::failed(t!("cli.could_not_read_current")).cause(e.to_string()))?;

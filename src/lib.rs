@@ -29,6 +29,7 @@ pub mod error;
 pub mod find;
 pub mod git;
 pub mod github;
+pub mod help;
 pub mod host;
 pub mod i18n;
 pub mod message;

@@ -2,7 +2,6 @@
 
 use crate::cli::{Cli, Ctx};
 use crate::error::Result;
-use clap::CommandFactory;
 
 /// Print a shell completion script
 ///
@@ -16,6 +15,11 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "contrib", &mut buf);
+    clap_complete::generate(
+        args.shell,
+        &mut Cli::localized(ctx.ui.lang),
+        "contrib",
+        &mut buf,
+    );
     ctx.ui.out_bytes(&buf)
 }

@@ -3,7 +3,6 @@
 use crate::cli::{Cli, Ctx};
 use crate::error::{Error, Result};
 use crate::t;
-use clap::CommandFactory;
 
 /// Print the manual page
 ///
@@ -13,7 +12,7 @@ pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(Cli::localized(ctx.ui.lang))
         .render(&mut buf)
         .map_err(|e| Error::bug(t!("man.could_not_render_manual")).cause(e.to_string()))?;
     ctx.ui.out_bytes(&buf)

@@ -119,10 +119,33 @@ fn keys_in_code() -> BTreeMap<String, PathBuf> {
     keys
 }
 
+/// `--help`'s texts: the catalog's `help.<command>.<part>` keys, with the doc comments' English.
+fn help_texts() -> Vec<(String, String)> {
+    use clap::CommandFactory;
+    contrib::help::texts(&contrib::cli::Cli::command())
+}
+
+#[test]
+fn the_help_in_the_catalog_is_what_the_doc_comments_say() {
+    let en = catalog("en");
+    let texts = help_texts();
+    assert!(texts.len() > 80, "{}", texts.len());
+    for (key, text) in &texts {
+        assert_eq!(
+            en.get(key),
+            Some(text),
+            "locales/en.yml's {key} must say what the doc comment says"
+        );
+    }
+}
+
 #[test]
 fn every_key_the_code_uses_exists_and_every_key_is_used() {
     let en = catalog("en");
-    let used = keys_in_code();
+    let mut used = keys_in_code();
+    for (key, _) in help_texts() {
+        used.insert(key, root().join("src/help.rs"));
+    }
     // The i18n module's own doc example is not a lookup.
     let used: BTreeMap<_, _> = used
         .into_iter()
@@ -488,6 +511,28 @@ fn commands_speak_the_chosen_language() {
             .contains("下一步：`contrib claim practice/hello-contrib#")
     );
     assert!(out.stderr.contains("已隐藏"), "{}", out.stderr);
+    // --help and clap's usage errors.
+    let out = env.run(&["start", "--help"]);
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains("复刻、克隆并建好分支"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("用法：contrib start"));
+    assert!(out.stdout.contains("显示帮助"));
+    assert!(!out.stdout.contains("Print help"), "{}", out.stdout);
+    let out = env.run(&["claim", "--forse", "x/y#1"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("错误：未知的参数 '--forse'\n提示：有相近的：--force"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["--lang", "en", "claim", "--forse", "x/y#1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("error: unexpected argument '--forse'"));
     // Machine-readable output keeps its English keys and ids.
     let out = env.run(&["doctor", "--json"]);
     assert!(
