@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::sandbox::{self, Sandbox};
 use crate::t;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Practise a whole contribution on a local sandbox, step by step
@@ -18,9 +17,6 @@ use std::path::Path;
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub use crate::ui::Lang;
-
-/// The narration, from `templates/tutorial/`.
 // i18n: not for people (the practice project's own words: commits, reviews, files. English,
 // as most upstreams expect; the narration around them follows --lang)
 mod practice {
@@ -39,29 +35,14 @@ mod practice {
     pub const CHECKS: [&str; 3] = ["signed off", "Conventional Commits", "unittest"];
 }
 
-pub fn catalog(lang: Lang) -> BTreeMap<String, String> {
-    let text = match lang {
-        Lang::En => include_str!("../../templates/tutorial/en.yml"),
-        Lang::Zh => include_str!("../../templates/tutorial/zh.yml"),
-    };
-    serde_yaml_ng::from_str(text).unwrap_or_default()
-}
-
 struct Guide<'a> {
     ctx: &'a Ctx,
-    text: BTreeMap<String, String>,
 }
 
 impl Guide<'_> {
-    fn say(&self, key: &str, vars: &[(&str, &str)]) -> Result<()> {
-        let mut t = self
-            .text
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| format!("[{key}]"));
-        for (k, v) in vars {
-            t = t.replace(&format!("{{{k}}}"), v);
-        }
+    /// Narration: what a step does in git/GitHub terms, and why.
+    fn say(&self, text: impl AsRef<str>) -> Result<()> {
+        let t = text.as_ref();
         self.ctx.ui.out("")?;
         for line in t.trim_end().lines() {
             self.ctx.ui.out(format!("» {line}"))?;
@@ -81,10 +62,7 @@ impl Guide<'_> {
 }
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    let guide = Guide {
-        ctx,
-        text: catalog(ctx.ui.lang),
-    };
+    let guide = Guide { ctx };
     let temp = sandbox::temp_dir()?;
     let root = temp.path();
     let mut options = sandbox::Options::new(root.join("sandbox"));
@@ -150,9 +128,9 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             },
         )
     };
-    guide.say("intro", &[])?;
+    guide.say(t!("tutorial.story.intro"))?;
     guide.pause()?;
-    guide.say("find_before", &[])?;
+    guide.say(t!("tutorial.story.find_before"))?;
     // Just the list: the tutorial itself takes the next steps, not find's picker.
     let mut listing = here.derived(here.env.clone(), here.cwd.clone(), here.child_env.clone());
     listing.ui.interactive = false;
@@ -169,10 +147,10 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             sort: None,
         },
     )?;
-    guide.say("find_after", &[])?;
+    guide.say(t!("tutorial.story.find_after"))?;
     guide.pause()?;
 
-    guide.say("claim_before", &[])?;
+    guide.say(t!("tutorial.story.claim_before"))?;
     commands::claim::run(
         &answering(&here),
         commands::claim::Args {
@@ -182,10 +160,10 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             pr_lang: commands::pr::PrLang::En,
         },
     )?;
-    guide.say("claim_after", &[])?;
+    guide.say(t!("tutorial.story.claim_after"))?;
     guide.pause()?;
 
-    guide.say("start_before", &[])?;
+    guide.say(t!("tutorial.story.start_before"))?;
     commands::start::run(
         &here,
         commands::start::Args::for_target("practice/hello-contrib#1"),
@@ -194,25 +172,25 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     // set up, and leaves the person's own settings alone).
     crate::git::work::config_set(&dir, "user.name", practice::NAME)?;
     crate::git::work::config_set(&dir, "user.email", "you@users.noreply.sandbox")?;
-    guide.say("start_after", &[("dir", &dir.display().to_string())])?;
+    guide.say(t!("tutorial.story.start_after", dir = dir.display()))?;
     guide.pause()?;
 
-    guide.say("change_before", &[])?;
+    guide.say(t!("tutorial.story.change_before"))?;
     make_change(ctx, &dir)?;
-    guide.say("change_after", &[])?;
+    guide.say(t!("tutorial.story.change_after"))?;
     guide.pause()?;
 
-    guide.say("commit_before", &[])?;
+    guide.say(t!("tutorial.story.commit_before"))?;
     commands::commit::run(&in_clone, commit_args(practice::FIX_SUBJECT))?;
-    guide.say("commit_after", &[])?;
+    guide.say(t!("tutorial.story.commit_after"))?;
     guide.pause()?;
 
-    guide.say("pr_before", &[])?;
+    guide.say(t!("tutorial.story.pr_before"))?;
     commands::pr::run(&answering(&in_clone), pr_args(&[practice::TESTED]))?;
-    guide.say("pr_after", &[])?;
+    guide.say(t!("tutorial.story.pr_after"))?;
     guide.pause()?;
 
-    guide.say("review_before", &[])?;
+    guide.say(t!("tutorial.story.review_before"))?;
     let number = 12;
     maintainer(
         json!({"action": "review", "number": number, "state": "CHANGES_REQUESTED", "body": practice::REVIEW, "path": "tests/test_hello.py", "line": 8}),
@@ -220,7 +198,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     status()?;
     guide.pause()?;
 
-    guide.say("fix_before", &[])?;
+    guide.say(t!("tutorial.story.fix_before"))?;
     std::fs::write(dir.join("tests/test_hello.py"), practice::TEST_FILE)
         .map_err(|e| Error::failed(t!("tutorial.could_not_write_test")).cause(e.to_string()))?;
     commands::commit::run(
@@ -243,10 +221,10 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             fork_default: false,
         },
     )?;
-    guide.say("sync_after", &[])?;
+    guide.say(t!("tutorial.story.sync_after"))?;
     guide.pause()?;
 
-    guide.say("checks_before", &[])?;
+    guide.say(t!("tutorial.story.checks_before"))?;
     maintainer(
         json!({"action": "check_run", "number": number, "name": "tests", "status": "completed", "conclusion": "action_required"}),
     )?;
@@ -261,14 +239,14 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         json!({"action": "status", "number": number, "context": "DCO", "state": "success"}),
     )?;
     status()?;
-    guide.say("checks_after", &[])?;
+    guide.say(t!("tutorial.story.checks_after"))?;
     guide.pause()?;
 
     maintainer(json!({"action": "merge", "number": number}))?;
-    guide.say("merged", &[])?;
+    guide.say(t!("tutorial.story.merged"))?;
     status()?;
     verify(&sb)?;
-    guide.say("outro", &[])?;
+    guide.say(t!("tutorial.story.outro"))?;
     Ok(())
 }
 
