@@ -3,7 +3,7 @@
 use crate::auth::Token;
 use crate::host::Endpoint;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Asks git's credential helpers for the host's password, never prompting (a helper that
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 pub fn credential_fill(endpoint: &Endpoint) -> Option<Token> {
     let protocol = endpoint.web.scheme();
     let host = &endpoint.host;
-    let mut child = Command::new("git")
+    let mut child = super::program()
         .args(["-c", "credential.interactive=false", "credential", "fill"])
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GCM_INTERACTIVE", "never")

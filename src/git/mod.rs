@@ -14,6 +14,17 @@ use crate::t;
 use git2::{Config, ConfigLevel, Repository, RepositoryOpenFlags};
 use std::path::{Path, PathBuf};
 
+/// The `git` program, with its messages in git's own English whatever the locale: contrib
+/// reads them (a rejected push, a stale lease, progress) and says what they mean in the
+/// person's language itself. LANG and LC_CTYPE stay, so text is still handled as UTF-8.
+pub(crate) fn program() -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.env_remove("LC_ALL")
+        .env_remove("LANGUAGE")
+        .env("LC_MESSAGES", "C");
+    cmd
+}
+
 /// `user.name` and `user.email` as git would use them for a commit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identity {
@@ -159,6 +170,20 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn git_speaks_its_own_english_for_contrib_to_read() {
+        use std::ffi::OsStr;
+        let cmd = super::program();
+        let envs: Vec<_> = cmd.get_envs().collect();
+        assert!(envs.contains(&(OsStr::new("LC_MESSAGES"), Some(OsStr::new("C")))));
+        assert!(
+            envs.contains(&(OsStr::new("LC_ALL"), None)),
+            "LC_ALL would win"
+        );
+        assert!(envs.contains(&(OsStr::new("LANGUAGE"), None)));
+        assert!(!envs.iter().any(|(k, _)| *k == "LANG" || *k == "LC_CTYPE"));
+    }
+
     use super::*;
 
     #[test]

@@ -156,7 +156,7 @@ fn run_with_progress(
 }
 
 fn git(auth: &Auth) -> Command {
-    let mut cmd = Command::new("git");
+    let mut cmd = super::program();
     cmd.args(auth.args());
     for (k, v) in &auth.env {
         match v {

@@ -5,10 +5,10 @@ use crate::error::{Error, Result};
 use crate::t;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn git(dir: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new("git")
+    let out = super::program()
         .arg("-C")
         .arg(dir)
         .args(args)
@@ -64,7 +64,7 @@ pub fn stage_tracked(dir: &Path) -> Result<()> {
 
 /// `git commit` with `message`; returns the new commit's id.
 pub fn commit(dir: &Path, message: &str) -> Result<String> {
-    let mut child = Command::new("git")
+    let mut child = super::program()
         .arg("-C")
         .arg(dir)
         .args(["commit", "--quiet", "--cleanup=whitespace", "-F", "-"])
@@ -157,7 +157,7 @@ pub fn rebase_signoff(dir: &Path, onto: &str) -> Result<()> {
 
 /// `git` with an editor that accepts the message as it is (rebase/merge continuations).
 fn git_no_editor(dir: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new("git")
+    let out = super::program()
         .arg("-C")
         .arg(dir)
         .args(args)
