@@ -54,8 +54,8 @@ pub fn explain(name: &str, group: Group, url: Option<&str>) -> Option<String> {
             Some(t!("checks.commit_lacks_signed_off").into())
         }
         Group::Failed if n.contains("cla") || n.contains("license/cla") => Some(match url {
-            Some(u) => t!("checks.project_needs_sign_contributor", u = u).to_string(),
-            None => t!("checks.project_needs_sign_contributor_2").into(),
+            Some(u) => t!("checks.cla_at_link", u = u).to_string(),
+            None => t!("checks.cla_follow_bot_link").into(),
         }),
         Group::Failed => Some(match url {
             Some(u) => t!("checks.failed_read_why_fix", u = u).to_string(),

@@ -209,11 +209,11 @@ fn identity(ctx: &Ctx) -> Check {
                 let mut hint = Vec::new();
                 if name.is_none() {
                     missing.push("user.name");
-                    hint.push(t!("doctor.git_config_global_user"));
+                    hint.push(t!("doctor.set_name"));
                 }
                 if email.is_none() {
                     missing.push("user.email");
-                    hint.push(t!("doctor.git_config_global_user_2"));
+                    hint.push(t!("doctor.set_email"));
                 }
                 Check::new(
                     id::IDENTITY,

@@ -458,11 +458,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.ui.json {
         return ctx.ui.out_json(&serde_json::json!({"number": pr.number, "url": pr.html_url, "title": pr.title, "draft": draft}));
     }
-    ctx.ui.out(t!(
-        "pr.pull_request_2",
-        number = pr.number,
-        html_url = pr.html_url
-    ))?;
+    ctx.ui
+        .out(t!("pr.opened", number = pr.number, html_url = pr.html_url))?;
     ctx.ui.next(t!("pr.maintainer_reviews_checks_first"))?;
     ctx.ui.out(t!("pr.git_push_after_new"))
 }

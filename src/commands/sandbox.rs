@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     ctx.ui.status(
         t!("verb.starting"),
-        t!("sandbox.sandbox", dir = dir.display()),
+        t!("sandbox.in_dir", dir = dir.display()),
     );
     let ui = ctx.ui.clone();
     let json = ctx.ui.json;
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         },
         stop,
     ))?;
-    ctx.ui.status(t!("verb.stopped"), t!("sandbox.sandbox_2"));
+    ctx.ui.status(t!("verb.stopped"), t!("sandbox.the_sandbox"));
     Ok(())
 }
 

@@ -310,11 +310,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         && !args.no_fork
         && !upstream.owner_login().eq_ignore_ascii_case(&me.user.login)
     {
-        return Err(Error::failed(t!(
-            "start.does_not_allow_forks_2",
-            full_name = upstream.full_name
-        ))
-        .hint(t!("start.ask_maintainers_how_contribute")));
+        return Err(
+            Error::failed(t!("start.no_forks_short", full_name = upstream.full_name))
+                .hint(t!("start.ask_maintainers_how_contribute")),
+        );
     }
     if let Some(i) = &issue {
         if i.is_pull_request() {

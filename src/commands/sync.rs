@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         finish_stash(ctx, &c)?;
         ctx.ui.status(
             t!("verb.synced"),
-            t!("sync.upstream", branch = branch, base = c.base),
+            t!("sync.branch_with_upstream", branch = branch, base = c.base),
         );
         return push_again(ctx, &c, &branch, &args);
     }
@@ -94,8 +94,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     transfer::fetch(&c.root, "upstream", &auth, &mut |_| {})?;
     let base_ref = c.require_base()?;
     if branch != c.base && work::fast_forward_branch(&c.root, &c.base, &base_ref)? {
-        ctx.ui
-            .status(t!("verb.updated"), t!("sync.upstream_2", base = c.base));
+        ctx.ui.status(
+            t!("verb.updated"),
+            t!("sync.default_to_upstream", base = c.base),
+        );
     }
     if args.fork_default {
         fork_default(ctx, &c)?;
@@ -159,7 +161,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     finish_stash(ctx, &c)?;
     ctx.ui.status(
         t!("verb.synced"),
-        t!("sync.upstream", branch = branch, base = c.base),
+        t!("sync.branch_with_upstream", branch = branch, base = c.base),
     );
     push_again(ctx, &c, &branch, &args)
 }
@@ -196,7 +198,7 @@ fn push_again(ctx: &Ctx, c: &Contribution, branch: &str, args: &Args) -> Result<
         false
     };
     if !push {
-        return ctx.ui.out(t!("sync.branch_up_date_upstream_2"));
+        return ctx.ui.out(t!("sync.up_to_date_fork_old"));
     }
     let endpoint = ctx.endpoint()?;
     let auth = crate::commands::start::git_auth(ctx, &endpoint);

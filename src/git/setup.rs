@@ -98,7 +98,7 @@ fn ensure_remote(repo: &Repository, name: &str, url: &str, report: &mut Report) 
             .map_err(e(&t!("git.could_not_rename_remote")))?;
         report
             .notes
-            .push(t!("git.renamed_remote_2", other = other, name = name).to_string());
+            .push(t!("git.renamed_other_remote", other = other, name = name).to_string());
         return Ok(());
     }
     repo.remote(name, url)
@@ -126,7 +126,7 @@ pub fn remotes(
     }
     let mut cfg = repo
         .config()
-        .map_err(e(&t!("git.could_not_open_clone_2")))?;
+        .map_err(e(&t!("git.could_not_open_clone_config")))?;
     cfg.set_str("remote.pushDefault", "origin")
         .map_err(e(&t!("git.could_not_write_clone")))
 }
@@ -137,7 +137,7 @@ pub fn branches(dir: &Path, s: &Setup, report: &mut Report) -> Result<()> {
     let repo = Repository::open(dir).map_err(e(&t!("git.could_not_open_clone")))?;
     let mut cfg = repo
         .config()
-        .map_err(e(&t!("git.could_not_open_clone_2")))?;
+        .map_err(e(&t!("git.could_not_open_clone_config")))?;
     let set = |cfg: &mut git2::Config, k: &str, v: &str| {
         cfg.set_str(k, v)
             .map_err(e(&t!("git.could_not_write_clone")))

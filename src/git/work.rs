@@ -16,7 +16,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| {
-            Error::failed(t!("git.could_not_run_git_2"))
+            Error::failed(t!("git.could_not_run_git_plain"))
                 .cause(e.to_string())
                 .hint(t!("git.install_git_make_sure"))
         })?;
@@ -73,13 +73,13 @@ pub fn commit(dir: &Path, message: &str) -> Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_plain")).cause(e.to_string()))?;
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(message.as_bytes());
     }
     let out = child
         .wait_with_output()
-        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_plain")).cause(e.to_string()))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let signing = err.contains("gpg") || err.contains("sign");
@@ -165,7 +165,7 @@ fn git_no_editor(dir: &Path, args: &[&str]) -> Result<String> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| Error::failed(t!("git.could_not_run_git_2")).cause(e.to_string()))?;
+        .map_err(|e| Error::failed(t!("git.could_not_run_git_plain")).cause(e.to_string()))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
     } else {

@@ -107,7 +107,7 @@ impl GitHub {
         }
         let http = http
             .build()
-            .map_err(|e| Error::bug(t!("github.could_not_set_up")).cause(e.to_string()))?;
+            .map_err(|e| Error::bug(t!("github.could_not_set_up_http")).cause(e.to_string()))?;
         let mut builder = Octocrab::builder()
             .base_uri(config.api.as_str().trim_end_matches('/'))
             .map_err(|e| {
@@ -118,7 +118,7 @@ impl GitHub {
         }
         let crab = builder
             .build_with_reqwest(http)
-            .map_err(|e| Error::bug(t!("github.could_not_set_up_2")).cause(e.to_string()))?;
+            .map_err(|e| Error::bug(t!("github.could_not_set_up_client")).cause(e.to_string()))?;
         let cache = config
             .cache_dir
             .map(|dir| cache::Cache::new(dir, config.token.as_ref()));
@@ -569,7 +569,7 @@ impl GitHub {
             return Ok(None);
         }
         let what = t!(
-            "github.could_not_read_2",
+            "github.could_not_read_file",
             path = path,
             owner = owner,
             name = name
