@@ -64,6 +64,33 @@ fn walk(cmd: &Command, parent: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// What clap would add after an option's help (`[default: …]`, `[possible values: …]`), in
+/// the chosen language; clap's own are then hidden.
+fn annotations(a: &clap::Arg) -> String {
+    if !a.get_action().takes_values() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        out += &format!(" {}", t!("help.default", value = defaults.join(", ")));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !values.is_empty() && !a.is_hide_possible_values_set() {
+        out += &format!(" {}", t!("help.possible", values = values.join(", ")));
+    }
+    out
+}
+
 /// `cmd` with every help text, heading and built-in flag in `lang`. English is what the doc
 /// comments say, so it is left as it is.
 pub fn translate(cmd: Command, lang: Lang) -> Command {
@@ -138,7 +165,7 @@ fn swap(mut cmd: Command, parent: &str) -> Command {
     if cmd.get_after_help().is_some() {
         cmd = cmd.after_help(text("after_help"));
     }
-    let ids: Vec<(String, bool, bool, bool)> = cmd
+    let ids: Vec<(String, bool, bool, bool, String)> = cmd
         .get_arguments()
         .map(|a| {
             (
@@ -146,17 +173,18 @@ fn swap(mut cmd: Command, parent: &str) -> Command {
                 a.get_help().is_some(),
                 a.get_long_help().is_some(),
                 a.is_positional(),
+                annotations(a),
             )
         })
         .collect();
-    for (id, help, long, positional) in ids {
+    for (id, help, long, positional, notes) in ids {
         let heading = if positional {
             t!("help.heading.arguments")
         } else {
             t!("help.heading.options")
         };
-        let h = help.then(|| text(&id));
-        let l = long.then(|| text(&format!("{id}_long")));
+        let h = help.then(|| text(&id) + &notes);
+        let l = long.then(|| text(&format!("{id}_long")) + &notes);
         cmd = cmd.mut_arg(&id, |mut a| {
             if let Some(h) = h {
                 a = a.help(h);
@@ -164,7 +192,12 @@ fn swap(mut cmd: Command, parent: &str) -> Command {
             if let Some(l) = l {
                 a = a.long_help(l);
             }
-            a.help_heading(heading.into_owned())
+            let a = a.help_heading(heading.into_owned());
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
         });
     }
     let names: Vec<String> = cmd

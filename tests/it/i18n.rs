@@ -521,7 +521,16 @@ fn commands_speak_the_chosen_language() {
     );
     assert!(out.stdout.contains("用法：contrib start"));
     assert!(out.stdout.contains("显示帮助"));
-    assert!(!out.stdout.contains("Print help"), "{}", out.stdout);
+    assert!(out.stdout.contains("[可选值：https, ssh]"));
+    for english in [
+        "Print help",
+        "possible values",
+        "default:",
+        "Usage:",
+        "Options:",
+    ] {
+        assert!(!out.stdout.contains(english), "{english}: {}", out.stdout);
+    }
     let out = env.run(&["claim", "--forse", "x/y#1"]);
     out.expect_code(2);
     assert!(
