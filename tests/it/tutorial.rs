@@ -67,22 +67,41 @@ fn the_language_comes_from_lang_or_the_locale() {
 #[test]
 fn the_first_steps_on_a_terminal() {
     use expectrl::{Expect, Session};
-    let mut env = TestEnv::new();
-    env.set("TERM", "xterm");
-    let cmd = env.command(env!("CARGO_BIN_EXE_contrib"), &["tutorial"], &env.work);
-    let mut p = Session::spawn(cmd).expect("a pty");
-    p.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
-    p.expect("Welcome! This tutorial").unwrap();
-    p.expect("Ready for the next step?").unwrap();
-    p.send("\r").unwrap();
-    p.expect("Step 1 of 9: find an issue").unwrap();
-    p.expect("practice/hello-contrib#1  Fix the typo").unwrap();
-    p.expect("Issue #1 is free").unwrap();
-    p.expect("Ready for the next step?").unwrap();
-    p.send("\r").unwrap();
-    p.expect("Step 2 of 9: claim it").unwrap();
-    p.expect("Claimed: http://127.0.0.1:").unwrap();
-    let _ = p
-        .get_process_mut()
-        .kill(expectrl::process::unix::Signal::SIGTERM);
+    // The same steps in each language: narration, the prompt, and a command's own output.
+    let english = [
+        "Welcome! This tutorial",
+        "Ready for the next step?",
+        "Step 1 of 9: find an issue",
+        "Issue #1 is free",
+        "Ready for the next step?",
+        "Step 2 of 9: claim it",
+        "Claimed: http://127.0.0.1:",
+    ];
+    let chinese = [
+        "欢迎！本教程",
+        "准备好进入下一步了吗？",
+        "第 1 步（共 9 步）：找一个 issue",
+        "#1 号 issue 没人做",
+        "准备好进入下一步了吗？",
+        "第 2 步：认领",
+        "已认领：http://127.0.0.1:",
+    ];
+    for (lang, lines) in [("en", english), ("zh", chinese)] {
+        let mut env = TestEnv::new();
+        env.set("TERM", "xterm");
+        let args = ["tutorial", "--lang", lang];
+        let cmd = env.command(env!("CARGO_BIN_EXE_contrib"), &args, &env.work);
+        let mut p = Session::spawn(cmd).expect("a pty");
+        p.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        for line in lines {
+            p.expect(line)
+                .unwrap_or_else(|e| panic!("{lang}: {line}: {e}"));
+            if line == lines[1] {
+                p.send("\r").unwrap();
+            }
+        }
+        let _ = p
+            .get_process_mut()
+            .kill(expectrl::process::unix::Signal::SIGTERM);
+    }
 }
