@@ -22,9 +22,12 @@ pub fn lang(args: &[OsString], contrib_lang: Option<&str>, locale: Option<&str>)
             given = args.get(i + 1).map(|v| v.to_string_lossy().into_owned());
         }
     }
-    match given.as_deref() {
-        Some(v) => Lang::from_env(Some(v), None),
-        None => Lang::from_env(contrib_lang, locale),
+    // A value clap will refuse (`--lang fr`, or none) leaves the choice to the environment,
+    // so the error about it is in the language the person otherwise gets.
+    match given.as_deref().map(|v| v.trim().to_ascii_lowercase()) {
+        Some(v) if v.starts_with("zh") => Lang::Zh,
+        Some(v) if v.starts_with("en") => Lang::En,
+        _ => Lang::from_env(contrib_lang, locale),
     }
 }
 
@@ -238,11 +241,22 @@ pub fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
             "help.error.unknown_command",
             name = get(K::InvalidSubcommand).unwrap_or_default()
         ),
-        ErrorKind::InvalidValue => t!(
-            "help.error.invalid_value",
+        ErrorKind::InvalidValue => match get(K::InvalidValue).filter(|v| !v.is_empty()) {
+            None => t!("help.error.value_required", arg = arg),
+            Some(value) => t!(
+                "help.error.invalid_value",
+                value = value,
+                arg = arg,
+                values = get(K::ValidValue).unwrap_or_default()
+            ),
+        },
+        ErrorKind::ValueValidation => t!(
+            "help.error.bad_value",
             value = get(K::InvalidValue).unwrap_or_default(),
             arg = arg,
-            values = get(K::ValidValue).unwrap_or_default()
+            why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         ),
         ErrorKind::MissingRequiredArgument => t!("help.error.missing", args = arg),
         ErrorKind::ArgumentConflict => t!(
@@ -298,6 +312,15 @@ mod tests {
         assert_eq!(
             lang(&args(&["contrib", "--", "--lang", "zh"]), None, None),
             Lang::En
+        );
+        // A value clap will refuse: the environment decides the language of that error.
+        assert_eq!(
+            lang(&args(&["contrib", "--lang", "fr"]), Some("zh"), None),
+            Lang::Zh
+        );
+        assert_eq!(
+            lang(&args(&["contrib", "--lang"]), None, Some("zh_CN")),
+            Lang::Zh
         );
     }
 }

@@ -102,14 +102,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.fork_default {
         fork_default(ctx, &c)?;
     }
+    if work::is_ancestor(&c.root, &base_ref, "HEAD") {
+        return ctx.ui.out(t!(
+            "sync.already_up_date_has",
+            branch = branch,
+            base = c.base
+        ));
+    }
     if branch == c.base {
-        if work::is_ancestor(&c.root, &base_ref, "HEAD") {
-            return ctx.ui.out(t!(
-                "sync.already_up_date_has",
-                branch = branch,
-                base = c.base
-            ));
-        }
         if work::is_dirty(&c.root) {
             return Err(Error::failed(t!("sync.have_uncommitted_changes_default"))
                 .hint(t!("sync.commit_stash_them_first")));
@@ -117,13 +117,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         work::integrate(&c.root, &base_ref, true)?;
         return ctx.ui.out(t!(
             "sync.now_matches_upstream",
-            branch = branch,
-            base = c.base
-        ));
-    }
-    if work::is_ancestor(&c.root, &base_ref, "HEAD") {
-        return ctx.ui.out(t!(
-            "sync.already_up_date_has",
             branch = branch,
             base = c.base
         ));

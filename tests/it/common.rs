@@ -264,6 +264,18 @@ impl TestEnv {
         );
     }
 
+    /// `contrib start TARGET`, then `hello.py` rewritten to `hello` and committed with
+    /// `contrib commit -a`: a clone with one signed-off commit on its topic branch.
+    pub fn started_with_a_commit(&self, target: &str, hello: &str) -> PathBuf {
+        self.run(&["start", target]).expect_code(0);
+        let name = target.split('/').nth(1).unwrap().split('#').next().unwrap();
+        let dir = self.work.join(name);
+        std::fs::write(dir.join("hello.py"), hello).unwrap();
+        self.run_in(&dir, &["commit", "-a", "-m", "correct the greeting"], None)
+            .expect_code(0);
+        dir
+    }
+
     /// Waits until a fork's git repository answers (GitHub makes forks in the background).
     pub fn wait_for_fork(&self, full_name: &str) {
         let refs = format!("/{full_name}.git/info/refs?service=git-upload-pack");

@@ -539,6 +539,14 @@ fn commands_speak_the_chosen_language() {
         "{}",
         out.stderr
     );
+    // A refused --lang value leaves the language to the locale.
+    let out = env.run(&["--lang"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("错误：'--lang <LANG>' 需要一个值"),
+        "{}",
+        out.stderr
+    );
     let out = env.run(&["--lang", "en", "claim", "--forse", "x/y#1"]);
     out.expect_code(2);
     assert!(out.stderr.contains("error: unexpected argument '--forse'"));

@@ -5,13 +5,7 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 fn prepared(env: &TestEnv, target: &str) -> PathBuf {
-    env.run(&["start", target]).expect_code(0);
-    let name = target.split('/').nth(1).unwrap().split('#').next().unwrap();
-    let dir = env.work.join(name);
-    std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
-    env.run_in(&dir, &["commit", "-a", "-m", "correct the greeting"], None)
-        .expect_code(0);
-    dir
+    env.started_with_a_commit(target, "print('Hello')\n")
 }
 
 fn pulls(env: &TestEnv, repo: &str) -> Vec<Value> {

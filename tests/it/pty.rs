@@ -7,12 +7,7 @@ use std::time::Duration;
 #[test]
 fn pr_fills_the_template_section_by_section_on_a_terminal() {
     let mut env = TestEnv::with_sandbox();
-    env.run(&["start", "practice/hello-contrib#1"])
-        .expect_code(0);
-    let dir = env.work.join("hello-contrib");
-    std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
-    env.run_in(&dir, &["commit", "-a", "-m", "correct the greeting"], None)
-        .expect_code(0);
+    let dir = env.started_with_a_commit("practice/hello-contrib#1", "print('Hello')\n");
 
     env.set("TERM", "xterm");
     let cmd = env.command(env!("CARGO_BIN_EXE_contrib"), &["pr"], &dir);

@@ -5,12 +5,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 
 fn prepared(env: &TestEnv, open_pr: bool) -> PathBuf {
-    env.run(&["start", "practice/hello-contrib#1"])
-        .expect_code(0);
-    let dir = env.work.join("hello-contrib");
-    std::fs::write(dir.join("hello.py"), "print('Hello')\n").unwrap();
-    env.run_in(&dir, &["commit", "-a", "-m", "correct the greeting"], None)
-        .expect_code(0);
+    let dir = env.started_with_a_commit("practice/hello-contrib#1", "print('Hello')\n");
     if open_pr {
         env.run_in(&dir, &["pr", "--yes"], None).expect_code(0);
     }

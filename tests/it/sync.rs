@@ -5,13 +5,10 @@ use std::path::{Path, PathBuf};
 
 /// A started clone with one signed-off commit on its topic branch.
 fn prepared(env: &TestEnv) -> PathBuf {
-    env.run(&["start", "practice/hello-contrib#1"])
-        .expect_code(0);
-    let dir = env.work.join("hello-contrib");
-    std::fs::write(dir.join("hello.py"), "print('Hello from the topic')\n").unwrap();
-    env.run_in(&dir, &["commit", "-a", "-m", "correct the greeting"], None)
-        .expect_code(0);
-    dir
+    env.started_with_a_commit(
+        "practice/hello-contrib#1",
+        "print('Hello from the topic')\n",
+    )
 }
 
 /// The maintainer changes `file` on upstream's main.
