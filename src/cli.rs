@@ -103,12 +103,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Result<()> {
     // The language is needed before parsing: clap prints --help and usage errors itself.
     let lang = crate::help::lang(&args, env.get(env::CONTRIB_LANG), locale(&env));
     crate::i18n::set(lang);
-    let parsed = Cli::localized(lang)
-        .try_get_matches_from(args)
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
-    let cli = match parsed {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            // Only help and errors need the tree in the person's language: build it just then.
+            let e = match lang {
+                Lang::En => e,
+                _ => Cli::localized(lang)
+                    .try_get_matches_from(&args)
+                    .err()
+                    .unwrap_or(e),
+            };
             // clap renders its own help and version, and usage errors it has no words for.
             match crate::help::usage_error(&e, lang) {
                 Some(text) => eprintln!("{text}"),
